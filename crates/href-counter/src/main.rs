@@ -1,0 +1,112 @@
+//! `href-counter`: count the links of web pages, exactly as the original Go tool did, or report
+//! them in detail. A thin shell over the `hrefs` library: parse arguments, build its
+//! configuration, run it, print.
+
+mod cli;
+mod output;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use hrefs::fetch::{FetchConfig, Fetcher};
+use hrefs::{Input, PageOptions};
+
+use cli::{Cli, Format};
+use output::Output;
+
+/// Every page was read.
+const EXIT_OK: u8 = 0;
+/// At least one page could not be read.
+const EXIT_PAGE_FAILED: u8 = 1;
+/// Bad usage or configuration: nothing was attempted, or the input can never work as given.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            eprintln!("href-counter: {}", output::sanitize(&format!("{err:#}")));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<u8> {
+    let cli = Cli::parse();
+    let format = if cli.report { Format::Report } else { cli.format };
+    let inputs = inputs(&cli)?;
+    let fetcher = Fetcher::new(fetch_config(&cli)?).context("cannot set up the http client")?;
+    let options = PageOptions {
+        links: format != Format::Compat,
+        scope: cli.scope,
+        base: cli.base.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+
+    let stdout = std::io::stdout().lock();
+    let mut out = Output::new(format, inputs.len(), stdout);
+    let mut code = EXIT_OK;
+    for input in &inputs {
+        let result = runtime.block_on(hrefs::analyze(input, &fetcher, &options));
+        if let Err(err) = &result {
+            eprintln!("href-counter: {}", output::sanitize(&err.to_string()));
+            code = code.max(exit_code(err));
+        }
+        out.page(&input.name(), &result)?;
+    }
+    out.finish()?;
+    Ok(code)
+}
+
+/// The pages to read: the arguments, or else `$url` as the original tool did.
+fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
+    if !cli.inputs.is_empty() {
+        return Ok(cli.inputs.iter().map(|a| Input::from_arg(a)).collect());
+    }
+    match std::env::var("url") {
+        // $url is a URL by contract, never a file name: an invalid one is reported as such.
+        Ok(url) if !url.is_empty() => Ok(vec![Input::Url(url)]),
+        Err(std::env::VarError::NotUnicode(_)) => bail!("the url environment variable is not valid utf-8"),
+        _ => bail!(
+            "no page given: pass a URL, a file or - as an argument, or set the url environment \
+             variable (see --help)"
+        ),
+    }
+}
+
+fn fetch_config(cli: &Cli) -> anyhow::Result<FetchConfig> {
+    let seconds = |value: f64, flag: &str| {
+        Duration::try_from_secs_f64(value)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| format!("invalid {flag} '{value}': expected a positive number of seconds"))
+    };
+    Ok(FetchConfig {
+        timeout: seconds(cli.timeout, "--timeout")?,
+        connect_timeout: seconds(cli.connect_timeout, "--connect-timeout")?,
+        max_body: (cli.max_body > 0).then_some(cli.max_body),
+        max_redirects: cli.max_redirects,
+        root_certs: cli.ca_cert.clone(),
+        ..FetchConfig::default()
+    })
+}
+
+fn exit_code(err: &hrefs::Error) -> u8 {
+    match err {
+        hrefs::Error::InvalidUrl { .. } | hrefs::Error::NeedsBase { .. } => EXIT_USAGE,
+        _ => EXIT_PAGE_FAILED,
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

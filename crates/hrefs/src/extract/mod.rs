@@ -1,0 +1,428 @@
+//! Streaming link extraction: bytes in, [`Anchor`]s out.
+//!
+//! An [`Extractor`] accepts a page in chunks of any size and calls back once for every `<a>`
+//! start tag that carries an `href`, exactly where the Go tokenizer of the original tool would
+//! see one (see [`tokenizer`]). Memory stays flat: only the attributes of interesting tags and
+//! a capped amount of anchor text are kept, never the page.
+//!
+//! Besides anchors it notes the page facts later stages need: the first `<base href>`, the
+//! `<meta>` charset and robots directives, and (on request) the ids that `#fragment` links can
+//! target.
+
+mod entity_table;
+mod tokenizer;
+mod unescape;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use encoding_rs::Encoding;
+use tokenizer::{Interest, Name, TokenSink, Tokenizer};
+
+pub(crate) use unescape::unescape;
+
+/// Anchor text beyond this many raw bytes is dropped: reports show a snippet, not a chapter.
+const MAX_TEXT: usize = 1024;
+
+/// What to collect besides the `href`s.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtractOptions {
+    /// Keep each anchor's text and image alt text (anchors are then reported when they close).
+    pub anchor_text: bool,
+    /// Keep the `id`s (and `<a name>`s) of the page, the targets of `#fragment` links.
+    pub fragment_targets: bool,
+}
+
+/// One `<a>` start tag with at least one `href` attribute.
+#[derive(Debug, Default, Clone)]
+pub struct Anchor {
+    buf: Vec<u8>,
+    hrefs: Vec<Range<usize>>,
+    rel: Option<Range<usize>>,
+    target: Option<Range<usize>>,
+    text: Vec<u8>,
+    alt: Vec<u8>,
+    line: u64,
+    column: u64,
+}
+
+impl Anchor {
+    /// The `href` values, entity-decoded as Go's tokenizer decodes them, in attribute order.
+    /// Duplicated `href` attributes each appear, as each counts in the original tool.
+    pub fn hrefs(&self) -> impl Iterator<Item = Cow<'_, [u8]>> + '_ {
+        self.hrefs.iter().map(|r| attr_value(&self.buf[r.clone()]))
+    }
+
+    /// The first `rel` attribute, decoded.
+    pub fn rel(&self) -> Option<Cow<'_, [u8]>> {
+        self.rel.clone().map(|r| attr_value(&self.buf[r]))
+    }
+
+    /// The first `target` attribute, decoded.
+    pub fn target(&self) -> Option<Cow<'_, [u8]>> {
+        self.target.clone().map(|r| attr_value(&self.buf[r]))
+    }
+
+    /// The anchor's visible text (empty unless [`ExtractOptions::anchor_text`]), decoded from
+    /// the page's `encoding`, entities resolved and whitespace collapsed.
+    pub fn text(&self, encoding: &'static Encoding) -> String {
+        decode_text(&self.text, encoding)
+    }
+
+    /// The alt text of images inside the anchor, decoded like [`Anchor::text`].
+    pub fn image_alt(&self, encoding: &'static Encoding) -> String {
+        decode_text(&self.alt, encoding)
+    }
+
+    /// 1-based line of the anchor's `<`.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// 1-based byte column of the anchor's `<` within its line.
+    pub fn column(&self) -> u64 {
+        self.column
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.hrefs.clear();
+        self.rel = None;
+        self.target = None;
+        self.text.clear();
+        self.alt.clear();
+    }
+}
+
+fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
+    match unescape::convert_newlines(raw) {
+        Cow::Borrowed(b) => unescape(b, true),
+        Cow::Owned(b) => Cow::Owned(unescape(&b, true).into_owned()),
+    }
+}
+
+fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
+    let (text, _) = encoding.decode_without_bom_handling(raw);
+    let text = unescape(text.as_bytes(), false);
+    let text = String::from_utf8_lossy(&text);
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Facts about the page noticed while extracting.
+#[derive(Debug, Default, Clone)]
+pub struct PageFacts {
+    /// The first `<base href>`, decoded.
+    pub base_href: Option<Vec<u8>>,
+    /// The charset named by the first `<meta charset>` or `<meta http-equiv=content-type>`.
+    pub meta_charset: Option<String>,
+    /// The content of the first `<meta name=robots>`.
+    pub meta_robots: Option<String>,
+    /// Every `id` and `<a name>` (only with [`ExtractOptions::fragment_targets`]).
+    pub fragment_targets: Vec<String>,
+    /// Bytes of input seen.
+    pub bytes: u64,
+}
+
+/// The streaming extractor. Feed it with [`Extractor::write`], then call [`Extractor::finish`].
+#[derive(Default)]
+pub struct Extractor {
+    tokenizer: Tokenizer,
+    collector: Collector,
+}
+
+impl Extractor {
+    /// A new extractor collecting what `options` ask for.
+    pub fn new(options: ExtractOptions) -> Self {
+        Extractor {
+            tokenizer: Tokenizer::default(),
+            collector: Collector {
+                options,
+                ..Collector::default()
+            },
+        }
+    }
+
+    /// Tokenizes the next chunk, calling `on_anchor` for each anchor completed in it.
+    pub fn write(&mut self, chunk: &[u8], on_anchor: &mut impl FnMut(&Anchor)) {
+        let mut sink = Sink {
+            c: &mut self.collector,
+            on_anchor,
+        };
+        self.tokenizer.feed(chunk, &mut sink);
+    }
+
+    /// Ends the input: reports an anchor still open and returns the page facts. A tag cut off
+    /// by the end of input does not count, as in Go.
+    pub fn finish(mut self, on_anchor: &mut impl FnMut(&Anchor)) -> PageFacts {
+        if self.collector.pending {
+            on_anchor(&self.collector.anchor);
+        }
+        self.collector.facts.bytes = self.tokenizer.offset();
+        self.collector.facts
+    }
+}
+
+/// Extracts the anchors of a whole page held in memory.
+pub fn extract(
+    html: &[u8],
+    options: ExtractOptions,
+    on_anchor: &mut impl FnMut(&Anchor),
+) -> PageFacts {
+    let mut extractor = Extractor::new(options);
+    extractor.write(html, on_anchor);
+    extractor.finish(on_anchor)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Tag {
+    #[default]
+    Other,
+    Anchor,
+    AnchorEnd,
+    Base,
+    Meta,
+    Img,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Href,
+    Rel,
+    Target,
+    Id,
+    Charset,
+    HttpEquiv,
+    Content,
+    MetaName,
+    Alt,
+}
+
+#[derive(Default)]
+struct Collector {
+    options: ExtractOptions,
+    /// The anchor being read, or (when `pending`) the open anchor collecting its text.
+    anchor: Anchor,
+    pending: bool,
+    tag: Tag,
+    attr: Option<Attr>,
+    value_start: usize,
+    /// Attribute values of tags other than `<a>`.
+    scratch: Vec<u8>,
+    values: Vec<(Attr, Range<usize>)>,
+    facts: PageFacts,
+}
+
+struct Sink<'a, F> {
+    c: &'a mut Collector,
+    on_anchor: &'a mut F,
+}
+
+impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
+    fn wants_text(&self) -> bool {
+        self.c.pending
+    }
+
+    fn text(&mut self, piece: &[u8]) {
+        let text = &mut self.c.anchor.text;
+        let room = MAX_TEXT.saturating_sub(text.len());
+        text.extend_from_slice(&piece[..piece.len().min(room)]);
+    }
+
+    fn tag_start(&mut self, name: &Name, end: bool) -> Interest {
+        let c = &mut *self.c;
+        c.values.clear();
+        c.scratch.clear();
+        c.tag = Tag::Other;
+        if name.is(b"a") {
+            if end {
+                c.tag = Tag::AnchorEnd;
+                return Interest::Attributes;
+            }
+            // A new <a> closes the open one, as in a browser.
+            if c.pending {
+                c.pending = false;
+                (self.on_anchor)(&c.anchor);
+            }
+            c.anchor.clear();
+            c.tag = Tag::Anchor;
+            return Interest::AttributesAndPosition;
+        }
+        if end {
+            return Interest::Skip;
+        }
+        c.tag = if name.is(b"base") {
+            Tag::Base
+        } else if name.is(b"meta") {
+            Tag::Meta
+        } else if name.is(b"img") && c.pending {
+            Tag::Img
+        } else if c.options.fragment_targets {
+            Tag::Other
+        } else {
+            return Interest::Skip;
+        };
+        Interest::Attributes
+    }
+
+    fn tag_position(&mut self, line: u64, column: u64) {
+        self.c.anchor.line = line;
+        self.c.anchor.column = column;
+    }
+
+    fn attr_start(&mut self, name: &Name) -> bool {
+        let c = &mut *self.c;
+        let frag = c.options.fragment_targets;
+        let attr = match c.tag {
+            Tag::Anchor if name.is(b"href") => Attr::Href,
+            Tag::Anchor if name.is(b"rel") => Attr::Rel,
+            Tag::Anchor if name.is(b"target") => Attr::Target,
+            Tag::Anchor if frag && name.is(b"name") => Attr::Id,
+            Tag::Base if name.is(b"href") => Attr::Href,
+            Tag::Meta if name.is(b"charset") => Attr::Charset,
+            Tag::Meta if name.is(b"http-equiv") => Attr::HttpEquiv,
+            Tag::Meta if name.is(b"content") => Attr::Content,
+            Tag::Meta if name.is(b"name") => Attr::MetaName,
+            Tag::Img if name.is(b"alt") => Attr::Alt,
+            Tag::AnchorEnd => return false,
+            _ if frag && name.is(b"id") => Attr::Id,
+            _ => return false,
+        };
+        c.attr = Some(attr);
+        c.value_start = c.buf().len();
+        true
+    }
+
+    fn attr_value(&mut self, piece: &[u8]) {
+        self.c.buf().extend_from_slice(piece);
+    }
+
+    fn attr_end(&mut self) {
+        let c = &mut *self.c;
+        if let Some(attr) = c.attr.take() {
+            let range = c.value_start..c.buf().len();
+            if c.tag == Tag::Anchor {
+                let a = &mut c.anchor;
+                match attr {
+                    Attr::Href => a.hrefs.push(range),
+                    Attr::Rel => {
+                        a.rel.get_or_insert(range);
+                    }
+                    Attr::Target => {
+                        a.target.get_or_insert(range);
+                    }
+                    _ => c.values.push((attr, range)),
+                }
+            } else {
+                c.values.push((attr, range));
+            }
+        }
+    }
+
+    fn tag_end(&mut self, self_closing: bool) {
+        let c = &mut *self.c;
+        if c.options.fragment_targets && c.tag != Tag::AnchorEnd {
+            c.note_fragment_targets();
+        }
+        match c.tag {
+            Tag::Anchor => {
+                // Go reports <a .../> as a self-closing tag, which the original does not count.
+                if self_closing || c.anchor.hrefs.is_empty() {
+                    return;
+                }
+                if c.options.anchor_text {
+                    c.pending = true;
+                } else {
+                    (self.on_anchor)(&c.anchor);
+                }
+            }
+            Tag::AnchorEnd => {
+                if c.pending {
+                    c.pending = false;
+                    (self.on_anchor)(&c.anchor);
+                }
+            }
+            Tag::Base => {
+                if c.facts.base_href.is_none() {
+                    if let Some(v) = c.value(Attr::Href) {
+                        c.facts.base_href = Some(v.into_owned());
+                    }
+                }
+            }
+            Tag::Meta => c.note_meta(),
+            Tag::Img => {
+                if let Some(alt) = c.value(Attr::Alt) {
+                    let alt = alt.into_owned();
+                    let a = &mut c.anchor.alt;
+                    if !a.is_empty() {
+                        a.push(b' ');
+                    }
+                    let room = MAX_TEXT.saturating_sub(a.len());
+                    a.extend_from_slice(&alt[..alt.len().min(room)]);
+                }
+            }
+            Tag::Other => {}
+        }
+    }
+}
+
+impl Collector {
+    /// Where the current tag's wanted attribute values go.
+    fn buf(&mut self) -> &mut Vec<u8> {
+        if self.tag == Tag::Anchor {
+            &mut self.anchor.buf
+        } else {
+            &mut self.scratch
+        }
+    }
+
+    fn value(&self, attr: Attr) -> Option<Cow<'_, [u8]>> {
+        let buf = if self.tag == Tag::Anchor {
+            &self.anchor.buf
+        } else {
+            &self.scratch
+        };
+        self.values
+            .iter()
+            .find(|(a, _)| *a == attr)
+            .map(|(_, r)| attr_value(&buf[r.clone()]))
+    }
+
+    fn note_fragment_targets(&mut self) {
+        let ids: Vec<String> = self
+            .values
+            .iter()
+            .filter(|(a, _)| *a == Attr::Id)
+            .map(|(_, r)| {
+                let buf = if self.tag == Tag::Anchor {
+                    &self.anchor.buf
+                } else {
+                    &self.scratch
+                };
+                String::from_utf8_lossy(&attr_value(&buf[r.clone()])).into_owned()
+            })
+            .collect();
+        self.facts.fragment_targets.extend(ids);
+    }
+
+    fn note_meta(&mut self) {
+        let text = |v: Option<Cow<'_, [u8]>>| v.map(|v| String::from_utf8_lossy(&v).into_owned());
+        if self.facts.meta_charset.is_none() {
+            if let Some(cs) = text(self.value(Attr::Charset)) {
+                self.facts.meta_charset = Some(cs.trim().to_string());
+            } else if text(self.value(Attr::HttpEquiv))
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-type"))
+            {
+                self.facts.meta_charset =
+                    text(self.value(Attr::Content)).and_then(|c| crate::charset::from_content_type(&c));
+            }
+        }
+        if self.facts.meta_robots.is_none()
+            && text(self.value(Attr::MetaName)).is_some_and(|n| n.trim().eq_ignore_ascii_case("robots"))
+        {
+            self.facts.meta_robots = text(self.value(Attr::Content));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,707 @@
+//! Fetching pages over HTTP(S): one configured client, redirects followed by hand so every hop
+//! is recorded, a single deadline over the whole exchange, a cap on the decoded body size and
+//! errors that say what went wrong with which URL.
+//!
+//! The client is built for a statically linked binary in a `FROM scratch` container: TLS is
+//! rustls with the Mozilla roots compiled in (plus the system store when there is one), and
+//! names are resolved by hickory from `/etc/resolv.conf` and `/etc/hosts`, not by glibc.
+//! Proxies come from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+//! lower-case forms), read when the [`Fetcher`] is built.
+//!
+//! Everything here runs on tokio and needs a runtime with the time driver enabled.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
+use reqwest::Method;
+use url::Url;
+
+/// How long establishing a connection (TCP and TLS) may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole fetch (redirects, headers and body) may take by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on a decoded response body: 32 MiB.
+pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+/// The default number of redirects followed.
+pub const DEFAULT_MAX_REDIRECTS: usize = 10;
+/// The `User-Agent` sent by default.
+pub const USER_AGENT: &str = concat!("href-counter/", env!("CARGO_PKG_VERSION"));
+
+/// How a [`Fetcher`] behaves.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    /// Limit on establishing each connection, TLS handshake included.
+    pub connect_timeout: Duration,
+    /// Limit on a whole fetch: every redirect, the final headers and the entire body.
+    pub timeout: Duration,
+    /// Limit on the decoded (decompressed) body size; `None` for no limit.
+    pub max_body: Option<u64>,
+    /// How many redirects to follow; one more is an error.
+    pub max_redirects: usize,
+    /// The `User-Agent` header value.
+    pub user_agent: String,
+    /// PEM files of extra certificate authorities to trust, on top of the compiled-in Mozilla
+    /// roots and the system store (`SSL_CERT_FILE`/`SSL_CERT_DIR` are honoured there).
+    pub root_certs: Vec<PathBuf>,
+}
+
+impl Default for FetchConfig {
+    fn default() -> FetchConfig {
+        FetchConfig {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_body: Some(DEFAULT_MAX_BODY),
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            user_agent: USER_AGENT.to_string(),
+            root_certs: Vec::new(),
+        }
+    }
+}
+
+/// Why a fetch failed. HTTP error statuses are not errors: they come back as a [`Response`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The HTTP client could not be set up.
+    #[error("cannot set up the http client: {reason}")]
+    Build {
+        /// What failed.
+        reason: String,
+    },
+    /// An extra CA file could not be used.
+    #[error("cannot use ca file '{}': {reason}", path.display())]
+    CaFile {
+        /// The file as configured.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A proxy environment variable names a kind of proxy this build cannot speak.
+    #[error("{var} asks for a {scheme} proxy, which is not supported: use an http:// or https:// proxy, or unset {var}")]
+    UnsupportedProxy {
+        /// The environment variable.
+        var: String,
+        /// The proxy URL's scheme.
+        scheme: String,
+    },
+    /// The URL is not http or https.
+    #[error("cannot fetch {url}: only http and https urls are supported")]
+    UnsupportedScheme {
+        /// The URL.
+        url: Url,
+    },
+    /// The host name could not be resolved.
+    #[error("cannot resolve '{host}' for {url}: {cause}")]
+    Dns {
+        /// The URL being fetched.
+        url: Url,
+        /// The host name.
+        host: String,
+        /// The resolver's reason.
+        cause: String,
+    },
+    /// Nothing listens on the server's port.
+    #[error("connection refused by {url}")]
+    Refused {
+        /// The URL being fetched.
+        url: Url,
+    },
+    /// The connection could not be established for another reason.
+    #[error("cannot connect to {url}: {cause}")]
+    Connect {
+        /// The URL being fetched.
+        url: Url,
+        /// The reason.
+        cause: String,
+    },
+    /// The connection was not established within the connect timeout.
+    #[error("connecting to {url} timed out after {}", human_duration(*.after))]
+    ConnectTimeout {
+        /// The URL being fetched.
+        url: Url,
+        /// The connect timeout.
+        after: Duration,
+    },
+    /// The TLS handshake failed, most often because the certificate is not trusted.
+    #[error("tls handshake with {url} failed: {cause} (if the server uses a private ca, add its certificate to the trusted ones)")]
+    Tls {
+        /// The URL being fetched.
+        url: Url,
+        /// The TLS library's reason.
+        cause: String,
+    },
+    /// The whole fetch took longer than the configured timeout.
+    #[error("timed out after {} fetching {url}", human_duration(*.after))]
+    Timeout {
+        /// The URL being fetched when time ran out.
+        url: Url,
+        /// The total timeout.
+        after: Duration,
+    },
+    /// The server broke HTTP or dropped the connection before answering.
+    #[error("request to {url} failed: {cause}")]
+    Request {
+        /// The URL being fetched.
+        url: Url,
+        /// The reason.
+        cause: String,
+    },
+    /// The decoded body is larger than the configured limit.
+    #[error("response body of {url} exceeds the {} limit (raise --max-body)", human_bytes(*.limit))]
+    TooLarge {
+        /// The final URL.
+        url: Url,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Reading or decoding the body failed (truncated, reset, corrupt compression).
+    #[error("reading the body of {url} failed: {cause}")]
+    Body {
+        /// The final URL.
+        url: Url,
+        /// The reason.
+        cause: String,
+    },
+    /// The chain of redirects was longer than the configured limit.
+    #[error("more than {limit} redirects from {url}")]
+    TooManyRedirects {
+        /// The URL the fetch started from.
+        url: Url,
+        /// The limit.
+        limit: usize,
+    },
+    /// A redirect led back to a URL already visited in this chain.
+    #[error("redirect loop at {url}")]
+    RedirectLoop {
+        /// The URL that was reached a second time.
+        url: Url,
+    },
+    /// A redirect pointed somewhere we cannot or will not go.
+    #[error("bad redirect from {url} to '{location}': {reason}")]
+    BadRedirect {
+        /// The URL that answered with the redirect.
+        url: Url,
+        /// The `Location` header as sent.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl FetchError {
+    /// The URL the error is about, when there is one.
+    pub fn url(&self) -> Option<&Url> {
+        match self {
+            FetchError::Build { .. }
+            | FetchError::CaFile { .. }
+            | FetchError::UnsupportedProxy { .. } => None,
+            FetchError::UnsupportedScheme { url }
+            | FetchError::Dns { url, .. }
+            | FetchError::Refused { url }
+            | FetchError::Connect { url, .. }
+            | FetchError::ConnectTimeout { url, .. }
+            | FetchError::Tls { url, .. }
+            | FetchError::Timeout { url, .. }
+            | FetchError::Request { url, .. }
+            | FetchError::TooLarge { url, .. }
+            | FetchError::Body { url, .. }
+            | FetchError::TooManyRedirects { url, .. }
+            | FetchError::RedirectLoop { url }
+            | FetchError::BadRedirect { url, .. } => Some(url),
+        }
+    }
+}
+
+/// One redirect followed on the way to the final response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The URL that answered with a redirect.
+    pub url: Url,
+    /// Its status: 301, 302, 303, 307 or 308.
+    pub status: u16,
+}
+
+/// Fetches pages; cheap to clone, and meant to be shared so connections are reused.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: FetchConfig,
+}
+
+impl Fetcher {
+    /// Builds the HTTP client: reads the extra CA files, the system certificate store and the
+    /// proxy environment variables.
+    pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
+        check_proxy_env()?;
+        let mut builder = base_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.as_str())
+            // Pure-Rust resolution: glibc's NSS cannot work in a static binary.
+            .hickory_dns(true)
+            .gzip(true)
+            .brotli(true)
+            .deflate(true);
+        let mut extra = Vec::new();
+        for path in &config.root_certs {
+            let certs = read_ca_file(path)?;
+            builder = certs
+                .iter()
+                .cloned()
+                .fold(builder, |b, cert| b.add_root_certificate(cert));
+            extra.push((path, certs));
+        }
+        let client = builder.build().map_err(|e| {
+            // reqwest only says a certificate is bad, not which file it came from: find out.
+            for (path, certs) in &extra {
+                let probe = certs.iter().cloned().fold(
+                    base_builder().tls_built_in_root_certs(false),
+                    |b, cert| b.add_root_certificate(cert),
+                );
+                if let Err(bad) = probe.build() {
+                    return FetchError::CaFile {
+                        path: path.to_path_buf(),
+                        reason: cause_of(&bad),
+                    };
+                }
+            }
+            FetchError::Build {
+                reason: cause_of(&e),
+            }
+        })?;
+        Ok(Fetcher { client, config })
+    }
+
+    /// The configuration this fetcher was built with.
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// GETs `url`, following redirects; the body is left to [`Response::chunk`].
+    pub async fn get(&self, url: &Url) -> Result<Response, FetchError> {
+        self.fetch(Method::GET, url).await
+    }
+
+    /// HEADs `url`, following redirects (as HEAD: even a 303 is not turned into a GET).
+    pub async fn head(&self, url: &Url) -> Result<Response, FetchError> {
+        self.fetch(Method::HEAD, url).await
+    }
+
+    async fn fetch(&self, method: Method, start: &Url) -> Result<Response, FetchError> {
+        let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + self.config.timeout;
+        let mut url = start.clone();
+        if !is_web(&url) {
+            return Err(FetchError::UnsupportedScheme { url });
+        }
+        let mut redirects: Vec<Redirect> = Vec::new();
+        loop {
+            let send = self.client.request(method.clone(), url.clone()).send();
+            let response = tokio::time::timeout_at(deadline, send)
+                .await
+                .map_err(|_| FetchError::Timeout {
+                    url: url.clone(),
+                    after: self.config.timeout,
+                })?
+                .map_err(|e| self.request_error(&e, &url))?;
+            let status = response.status().as_u16();
+            let location = response.headers().get(LOCATION);
+            let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location)
+            else {
+                // Includes a 3xx without Location: there is nowhere to go, so it is the answer.
+                return Ok(Response::new(
+                    response, url, redirects, &method, deadline, started, &self.config,
+                ));
+            };
+            let next = next_hop(&url, location)?;
+            let seen = |u: &Url| same_resource(u, &next);
+            // Checked before the limit: "loop" tells the user more than "too many".
+            if seen(&url) || redirects.iter().any(|r| seen(&r.url)) {
+                return Err(FetchError::RedirectLoop { url: next });
+            }
+            if redirects.len() >= self.config.max_redirects {
+                return Err(FetchError::TooManyRedirects {
+                    url: start.clone(),
+                    limit: self.config.max_redirects,
+                });
+            }
+            redirects.push(Redirect { url, status });
+            url = next;
+        }
+    }
+
+    /// Sorts a failure to get response headers into the variant a user can act on.
+    fn request_error(&self, err: &reqwest::Error, url: &Url) -> FetchError {
+        let url = url.clone();
+        let chain = || std::iter::successors(std::error::Error::source(err), |e| e.source());
+        let io_kind = |kind: std::io::ErrorKind| {
+            chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == kind))
+        };
+        let cause = cause_of(err);
+        if err.is_connect() && err.is_timeout() {
+            FetchError::ConnectTimeout {
+                url,
+                after: self.config.connect_timeout,
+            }
+        } else if io_kind(std::io::ErrorKind::ConnectionRefused) {
+            FetchError::Refused { url }
+        } else if chain().any(|e| e.to_string() == "dns error") {
+            let host = url.host_str().unwrap_or_default().to_string();
+            let cause = if cause.contains("dns system conf") {
+                format!("{cause} (the resolver needs a readable /etc/resolv.conf with a nameserver)")
+            } else {
+                cause
+            };
+            FetchError::Dns { url, host, cause }
+        } else if err.is_connect() && url.scheme() == "https" && io_kind(std::io::ErrorKind::InvalidData) {
+            // tokio-rustls reports every TLS alert and verification failure as InvalidData.
+            FetchError::Tls { url, cause }
+        } else if err.is_connect() {
+            FetchError::Connect { url, cause }
+        } else {
+            FetchError::Request { url, cause }
+        }
+    }
+}
+
+/// The builder options shared by the real client and the CA-file probes.
+fn base_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().use_rustls_tls()
+}
+
+/// Reads one PEM file of CA certificates; a file without any is an error, since it is surely
+/// not what the user meant to pass.
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, FetchError> {
+    let ca_error = |reason: String| FetchError::CaFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| ca_error(lower_first(&e.to_string())))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(cause_of(&e)))?;
+    if certs.is_empty() {
+        return Err(ca_error(
+            "no pem certificate found (expected -----BEGIN CERTIFICATE-----)".to_string(),
+        ));
+    }
+    Ok(certs)
+}
+
+/// reqwest (without its `socks` feature) would send plain HTTP to a SOCKS proxy and report a
+/// baffling protocol error; refuse up front instead. Same variables, same order as reqwest.
+fn check_proxy_env() -> Result<(), FetchError> {
+    if std::env::var_os("REQUEST_METHOD").is_some() {
+        // Under CGI reqwest ignores proxy variables (httpoxy), so there is nothing to check.
+        return Ok(());
+    }
+    for pair in [
+        ["ALL_PROXY", "all_proxy"],
+        ["HTTPS_PROXY", "https_proxy"],
+        ["HTTP_PROXY", "http_proxy"],
+    ] {
+        let Some((var, value)) = pair
+            .iter()
+            .find_map(|var| std::env::var(var).ok().map(|value| (*var, value)))
+        else {
+            continue;
+        };
+        let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if let Some(scheme) = scheme.filter(|s| s.starts_with("socks")) {
+            return Err(FetchError::UnsupportedProxy {
+                var: var.to_string(),
+                scheme,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
+/// Resolves a `Location` header against the URL that sent it.
+fn next_hop(from: &Url, location: &reqwest::header::HeaderValue) -> Result<Url, FetchError> {
+    let raw = String::from_utf8_lossy(location.as_bytes()).into_owned();
+    let bad = |reason: String| FetchError::BadRedirect {
+        url: from.clone(),
+        location: raw.clone(),
+        reason,
+    };
+    let next = from.join(raw.trim()).map_err(|e| bad(e.to_string()))?;
+    if !is_web(&next) {
+        return Err(bad("only http and https redirects are followed".to_string()));
+    }
+    Ok(next)
+}
+
+/// Two URLs name the same resource if they differ only in the fragment, which never reaches
+/// the server: `/a` redirecting to `/a#top` is a loop.
+fn same_resource(a: &Url, b: &Url) -> bool {
+    a.as_str().split('#').next() == b.as_str().split('#').next()
+}
+
+/// The useful part of an error chain, lowercase: reqwest's own top message ("error sending
+/// request for url (...)") repeats the URL we already name, and hyper's wrappers add nothing.
+fn cause_of(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let msg = e.to_string();
+        let wrapper = msg.starts_with("client error (") || msg.is_empty();
+        if !wrapper && !parts.iter().any(|p| p.contains(&lower_first(&msg))) {
+            parts.push(lower_first(&msg));
+        }
+        source = e.source();
+    }
+    if parts.is_empty() {
+        parts.push(lower_first(&err.to_string()));
+    }
+    parts.join(": ")
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) if !chars.clone().next().is_some_and(char::is_uppercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        // An acronym ("TLS", "IO") stays as written.
+        _ => s.to_string(),
+    }
+}
+
+/// "500ms", "2s", "1.5s", "2m".
+fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}s", d.as_secs_f64())
+    }
+}
+
+/// "32 MiB", "512 KiB", "1000 bytes": exact, in the largest unit that divides the value.
+fn human_bytes(n: u64) -> String {
+    let mut out = String::new();
+    let _ = match n {
+        n if n >= 1 << 30 && n % (1 << 30) == 0 => write!(out, "{} GiB", n >> 30),
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => write!(out, "{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => write!(out, "{} KiB", n >> 10),
+        n => write!(out, "{n} bytes"),
+    };
+    out
+}
+
+/// The final response of a fetch, after redirects, with its body still to be read.
+#[derive(Debug)]
+pub struct Response {
+    inner: reqwest::Response,
+    url: Url,
+    status: u16,
+    content_type: Option<String>,
+    charset: Option<String>,
+    redirects: Vec<Redirect>,
+    has_body: bool,
+    deadline: tokio::time::Instant,
+    timeout: Duration,
+    started: Instant,
+    max_body: Option<u64>,
+    body_bytes: u64,
+    done: bool,
+}
+
+impl Response {
+    fn new(
+        inner: reqwest::Response,
+        url: Url,
+        redirects: Vec<Redirect>,
+        method: &Method,
+        deadline: tokio::time::Instant,
+        started: Instant,
+        config: &FetchConfig,
+    ) -> Response {
+        let content_type = header_str(inner.headers(), CONTENT_TYPE.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        let charset = content_type.as_deref().and_then(charset_param);
+        Response {
+            status: inner.status().as_u16(),
+            has_body: *method != Method::HEAD,
+            inner,
+            url,
+            content_type,
+            charset,
+            redirects,
+            deadline,
+            timeout: config.timeout,
+            started,
+            max_body: config.max_body,
+            body_bytes: 0,
+            done: false,
+        }
+    }
+
+    /// The URL that gave this response, after redirects.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Content-Type` header as sent, parameters included; `None` if absent or empty.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The `charset` parameter of the `Content-Type`, unquoted, as sent (e.g. `ISO-8859-1`).
+    pub fn charset(&self) -> Option<&str> {
+        self.charset.as_deref()
+    }
+
+    /// A response header's value, if present and readable as text. `Content-Encoding` and
+    /// `Content-Length` are gone once a compressed body is being decoded for us.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_str(self.inner.headers(), name)
+    }
+
+    /// The redirects followed to get here, in order.
+    pub fn redirects(&self) -> &[Redirect] {
+        &self.redirects
+    }
+
+    /// Whether the body is HTML: no `Content-Type` (browsers sniff, and so would the original
+    /// tool, which never looked), `text/html` or `application/xhtml+xml`.
+    pub fn is_html(&self) -> bool {
+        let Some(ct) = &self.content_type else {
+            return true;
+        };
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("text/html")
+            || essence.eq_ignore_ascii_case("application/xhtml+xml")
+    }
+
+    /// The next piece of the decoded body, `None` at its end. Fails once the body passes the
+    /// size limit or the fetch's deadline passes.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, FetchError> {
+        if self.done || !self.has_body {
+            return Ok(None);
+        }
+        if let (Some(limit), Some(declared)) = (self.max_body, self.inner.content_length()) {
+            // Only known for bodies not being decompressed: no need to download to refuse.
+            if declared > limit {
+                return Err(self.too_large(limit));
+            }
+        }
+        let next = tokio::time::timeout_at(self.deadline, self.inner.chunk())
+            .await
+            .map_err(|_| {
+                self.done = true;
+                FetchError::Timeout {
+                    url: self.url.clone(),
+                    after: self.timeout,
+                }
+            })?
+            .map_err(|e| {
+                self.done = true;
+                FetchError::Body {
+                    url: self.url.clone(),
+                    cause: cause_of(&e),
+                }
+            })?;
+        let Some(bytes) = next else {
+            self.done = true;
+            return Ok(None);
+        };
+        self.body_bytes += bytes.len() as u64;
+        match self.max_body {
+            Some(limit) if self.body_bytes > limit => Err(self.too_large(limit)),
+            _ => Ok(Some(bytes)),
+        }
+    }
+
+    fn too_large(&mut self, limit: u64) -> FetchError {
+        self.done = true;
+        FetchError::TooLarge {
+            url: self.url.clone(),
+            limit,
+        }
+    }
+
+    /// Decoded body bytes read so far.
+    pub fn body_bytes(&self) -> u64 {
+        self.body_bytes
+    }
+
+    /// Time since [`Fetcher::get`] or [`Fetcher::head`] was called.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name)?.to_str().ok()
+}
+
+/// The `charset` parameter of a media type: `text/html; Charset="utf-8"` gives `utf-8`.
+fn charset_param(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        let value = value.trim().trim_matches('"').trim();
+        (!value.is_empty()).then(|| value.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charset_parameter_is_found_unquoted_and_case_insensitively() {
+        assert_eq!(charset_param("text/html; charset=utf-8").as_deref(), Some("utf-8"));
+        assert_eq!(
+            charset_param("text/html;Charset=\"ISO-8859-1\"").as_deref(),
+            Some("ISO-8859-1")
+        );
+        assert_eq!(charset_param("text/html; q=1"), None);
+        assert_eq!(charset_param("text/html; charset="), None);
+    }
+
+    #[test]
+    fn sizes_and_durations_read_naturally() {
+        assert_eq!(human_bytes(DEFAULT_MAX_BODY), "32 MiB");
+        assert_eq!(human_bytes(1536), "1536 bytes");
+        assert_eq!(human_bytes(2048), "2 KiB");
+        assert_eq!(human_bytes(1000), "1000 bytes");
+        assert_eq!(human_duration(Duration::from_millis(500)), "500ms");
+        assert_eq!(human_duration(Duration::from_secs(2)), "2s");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(human_duration(Duration::from_secs(120)), "2m");
+    }
+
+    #[test]
+    fn fragments_do_not_make_a_new_resource() {
+        let a = Url::parse("http://h/a").unwrap();
+        assert!(same_resource(&a, &Url::parse("http://h/a#top").unwrap()));
+        assert!(!same_resource(&a, &Url::parse("http://h/a?x").unwrap()));
+    }
+
+    #[test]
+    fn acronyms_keep_their_case() {
+        assert_eq!(lower_first("Connection refused"), "connection refused");
+        assert_eq!(lower_first("TLS alert"), "TLS alert");
+    }
+}

@@ -1,0 +1,33 @@
+//! `hrefs` finds, counts and audits the links of web pages.
+//!
+//! It is the library behind the `href-counter` command: everything the command does lives here,
+//! so that other front ends (a server, a crawler) share one implementation.
+//!
+//! The pieces, in the order data flows through them:
+//! - [`fetch`] gets a page over HTTP(S) and streams its body;
+//! - [`extract`] tokenizes HTML as it arrives and yields each `<a href>` as an [`Anchor`];
+//! - [`compat`] counts links exactly as the original Go `href-counter` did;
+//! - [`classify`] sorts links into kinds (fragment, relative, other host, mailto...) for reports;
+//! - [`report`] gathers a page's links, counts and fetch facts into a [`PageReport`].
+//!
+//! ```
+//! let html = br#"<a href="/docs">docs</a> <a href="https://example.org/">elsewhere</a>"#;
+//! let counts = hrefs::count_html(html, b"example.com");
+//! assert_eq!((counts.internal, counts.external), (1, 1));
+//! ```
+
+pub mod charset;
+pub mod classify;
+pub mod compat;
+mod error;
+pub mod extract;
+pub mod fetch;
+pub mod gourl;
+pub mod page;
+pub mod report;
+
+pub use compat::{count_html, CompatCounts};
+pub use error::{Error, Result};
+pub use extract::{Anchor, ExtractOptions, Extractor, PageFacts};
+pub use page::{analyze, Input, PageOptions};
+pub use report::PageReport;

@@ -1,0 +1,253 @@
+//! One page from start to finish: read it from the web, a file or standard input, stream it
+//! through the extractor, count its links and build its report.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use url::Url;
+
+use crate::classify::Scope;
+use crate::compat::{self, CompatCounts};
+use crate::extract::{Anchor, ExtractOptions, Extractor, PageFacts};
+use crate::fetch::Fetcher;
+use crate::report::{self, Hop, Origin, PageReport};
+use crate::{Error, Result};
+
+/// Bytes read at a time from files and standard input.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Where a page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// An `http://` or `https://` URL, exactly as the user typed it.
+    Url(String),
+    /// A local HTML file.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl Input {
+    /// Reads a command-line argument: `-` is standard input, anything with `://` a URL, the
+    /// rest a file path.
+    pub fn from_arg(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else if arg.contains("://") {
+            Input::Url(arg.to_string())
+        } else {
+            Input::File(PathBuf::from(arg))
+        }
+    }
+
+    /// The input as the user gave it.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Url(u) => u.clone(),
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+}
+
+/// How to analyze pages.
+#[derive(Debug, Clone, Default)]
+pub struct PageOptions {
+    /// Collect every link with its text and position (for reports), not just the counts.
+    pub links: bool,
+    /// What counts as the same site in reports.
+    pub scope: Scope,
+    /// The URL local files and standard input are classified against.
+    pub base: Option<String>,
+}
+
+/// Streams one page through extraction and counting.
+struct Scan {
+    extractor: Extractor,
+    counts: CompatCounts,
+    anchors: Vec<Anchor>,
+    page_host: Vec<u8>,
+    keep_anchors: bool,
+    first_bytes: Vec<u8>,
+}
+
+impl Scan {
+    fn new(page_host: Vec<u8>, keep_anchors: bool) -> Scan {
+        Scan {
+            extractor: Extractor::new(ExtractOptions {
+                anchor_text: keep_anchors,
+                fragment_targets: false,
+            }),
+            counts: CompatCounts::default(),
+            anchors: Vec::new(),
+            page_host,
+            keep_anchors,
+            first_bytes: Vec::new(),
+        }
+    }
+
+    fn write(&mut self, chunk: &[u8]) {
+        if self.first_bytes.len() < 3 {
+            let take = (3 - self.first_bytes.len()).min(chunk.len());
+            self.first_bytes.extend_from_slice(&chunk[..take]);
+        }
+        let (counts, anchors, host, keep) = (
+            &mut self.counts,
+            &mut self.anchors,
+            &self.page_host,
+            self.keep_anchors,
+        );
+        self.extractor.write(chunk, &mut |a: &Anchor| {
+            counts.add_anchor(a, host);
+            if keep {
+                anchors.push(a.clone());
+            }
+        });
+    }
+
+    fn finish(self, mut origin: Origin, base: &Url, scope: Scope) -> PageReport {
+        let Scan {
+            extractor,
+            mut counts,
+            mut anchors,
+            page_host,
+            keep_anchors,
+            first_bytes,
+        } = self;
+        let facts: PageFacts = extractor.finish(&mut |a: &Anchor| {
+            counts.add_anchor(a, &page_host);
+            if keep_anchors {
+                anchors.push(a.clone());
+            }
+        });
+        origin.first_bytes = first_bytes;
+        report::build(origin, counts, &facts, &anchors, base, scope, &page_host)
+    }
+}
+
+/// Analyzes one page. Web pages must answer 2xx with HTML; local pages are classified against
+/// `options.base`, which is required as soon as they link to any host.
+pub async fn analyze(input: &Input, fetcher: &Fetcher, options: &PageOptions) -> Result<PageReport> {
+    match input {
+        Input::Url(raw) => analyze_url(raw, fetcher, options).await,
+        Input::File(path) => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Read {
+                input: input.name(),
+                source,
+            })?;
+            let fallback = std::fs::canonicalize(path)
+                .ok()
+                .and_then(|p| Url::from_file_path(p).ok());
+            analyze_reader(input, file, fallback, options)
+        }
+        Input::Stdin => analyze_reader(input, std::io::stdin().lock(), None, options),
+    }
+}
+
+/// The web URL to fetch, with the host the original tool compares links against.
+fn parse_web_url(raw: &str) -> Result<(Url, Vec<u8>)> {
+    let invalid = |reason: String| Error::InvalidUrl {
+        input: raw.to_string(),
+        reason,
+    };
+    // The compat host comes from Go's parser, as typed; fetching uses the WHATWG parse.
+    let host = compat::page_host(raw).map_err(|e| invalid(e.to_string()))?;
+    let url = Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "scheme '{}' is not supported (use http or https)",
+            url.scheme()
+        )));
+    }
+    Ok((url, host))
+}
+
+async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Result<PageReport> {
+    let started = Instant::now();
+    let (url, page_host) = parse_web_url(raw)?;
+    let mut response = fetcher.get(&url).await?;
+    let final_url = response.url().clone();
+    if !(200..300).contains(&response.status()) {
+        return Err(Error::Status {
+            url: final_url.to_string(),
+            status: response.status(),
+        });
+    }
+    if !response.is_html() {
+        return Err(Error::NotHtml {
+            url: final_url.to_string(),
+            content_type: response.content_type().unwrap_or_default().to_string(),
+        });
+    }
+    let mut scan = Scan::new(page_host, options.links);
+    while let Some(chunk) = response.chunk().await? {
+        scan.write(&chunk);
+    }
+    let origin = Origin {
+        input: raw.to_string(),
+        url: Some(final_url.clone()),
+        status: Some(response.status()),
+        content_type: response.content_type().map(str::to_string),
+        redirects: response
+            .redirects()
+            .iter()
+            .map(|r| Hop {
+                url: r.url.to_string(),
+                status: r.status,
+            })
+            .collect(),
+        first_bytes: Vec::new(),
+        elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+    };
+    Ok(scan.finish(origin, &final_url, options.scope))
+}
+
+fn analyze_reader(
+    input: &Input,
+    mut reader: impl Read,
+    fallback_base: Option<Url>,
+    options: &PageOptions,
+) -> Result<PageReport> {
+    let started = Instant::now();
+    let (base, page_host) = match &options.base {
+        Some(raw) => {
+            let (url, host) = parse_web_url(raw)?;
+            (Some(url), host)
+        }
+        None => (None, Vec::new()),
+    };
+    let mut scan = Scan::new(page_host, options.links);
+    let mut buf = vec![0; READ_CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(Error::Read {
+                    input: input.name(),
+                    source,
+                })
+            }
+        };
+        scan.write(&buf[..n]);
+    }
+    let base = base
+        .or(fallback_base)
+        .unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid constant url"));
+    let origin = Origin {
+        input: input.name(),
+        elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        ..Origin::default()
+    };
+    let report = scan.finish(origin, &base, options.scope);
+    // Without a page URL, "external" can only mean "has a host we can't compare": refuse to
+    // guess rather than print a number that depends on where the file will be served.
+    if options.base.is_none() && report.counts.external > 0 {
+        return Err(Error::NeedsBase {
+            input: input.name(),
+        });
+    }
+    Ok(report)
+}
