@@ -36,7 +36,11 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<u8> {
     let cli = Cli::parse();
-    let format = if cli.report { Format::Report } else { cli.format };
+    let format = if cli.report {
+        Format::Report
+    } else {
+        cli.format
+    };
     let inputs = inputs(&cli)?;
     let fetcher = Fetcher::new(fetch_config(&cli)?).context("cannot set up the http client")?;
     let options = PageOptions {
@@ -72,7 +76,9 @@ fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
     match std::env::var("url") {
         // $url is a URL by contract, never a file name: an invalid one is reported as such.
         Ok(url) if !url.is_empty() => Ok(vec![Input::Url(url)]),
-        Err(std::env::VarError::NotUnicode(_)) => bail!("the url environment variable is not valid utf-8"),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            bail!("the url environment variable is not valid utf-8")
+        }
         _ => bail!(
             "no page given: pass a URL, a file or - as an argument, or set the url environment \
              variable (see --help)"
@@ -85,7 +91,9 @@ fn fetch_config(cli: &Cli) -> anyhow::Result<FetchConfig> {
         Duration::try_from_secs_f64(value)
             .ok()
             .filter(|d| !d.is_zero())
-            .with_context(|| format!("invalid {flag} '{value}': expected a positive number of seconds"))
+            .with_context(|| {
+                format!("invalid {flag} '{value}': expected a positive number of seconds")
+            })
     };
     Ok(FetchConfig {
         timeout: seconds(cli.timeout, "--timeout")?,

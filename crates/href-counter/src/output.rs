@@ -64,7 +64,12 @@ impl<W: Write> Output<W> {
             }
             Format::Markdown => match result {
                 Ok(r) => self.w.write_all(markdown(r).as_bytes()),
-                Err(e) => writeln!(self.w, "## {}\n\nerror: {}\n", md_cell(input), md_cell(&e.to_string())),
+                Err(e) => writeln!(
+                    self.w,
+                    "## {}\n\nerror: {}\n",
+                    md_cell(input),
+                    md_cell(&e.to_string())
+                ),
             },
             Format::Report => match result {
                 Ok(r) => {
@@ -108,7 +113,8 @@ impl<W: Write> Output<W> {
 
 fn json_value(input: &str, result: &PageResult) -> serde_json::Value {
     match result {
-        Ok(r) => serde_json::to_value(r).unwrap_or_else(|e| serde_json::json!({"input": input, "error": e.to_string()})),
+        Ok(r) => serde_json::to_value(r)
+            .unwrap_or_else(|e| serde_json::json!({"input": input, "error": e.to_string()})),
         Err(e) => serde_json::json!({"input": input, "error": e.to_string()}),
     }
 }
@@ -217,7 +223,11 @@ fn text_report(r: &PageReport) -> String {
     }
     let _ = write!(s, "  compat     {}", r.counts.to_json());
     if r.counts.unparsable > 0 {
-        let _ = write!(s, "  ({} hrefs Go's url.Parse rejects, not counted)", r.counts.unparsable);
+        let _ = write!(
+            s,
+            "  ({} hrefs Go's url.Parse rejects, not counted)",
+            r.counts.unparsable
+        );
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "  kinds      {}", kinds_line(r));
@@ -227,7 +237,12 @@ fn text_report(r: &PageReport) -> String {
             .filter(|(_, n)| *n > 0)
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let _ = writeln!(s, "  rel {token:<7}{} ({})", per_kind.total(), detail.join(", "));
+        let _ = writeln!(
+            s,
+            "  rel {token:<7}{} ({})",
+            per_kind.total(),
+            detail.join(", ")
+        );
     }
     if !r.external_domains.is_empty() {
         let domains: Vec<String> = r
@@ -244,7 +259,11 @@ fn text_report(r: &PageReport) -> String {
     let _ = writeln!(s, "  links");
     for l in &r.links {
         let pos = format!("{}:{}", l.line, l.column);
-        let mut line = format!("    {pos:>9}  {:<12} {}", l.kind.as_str(), sanitize(&l.href));
+        let mut line = format!(
+            "    {pos:>9}  {:<12} {}",
+            l.kind.as_str(),
+            sanitize(&l.href)
+        );
         if !l.text.is_empty() {
             let _ = write!(line, "  \"{}\"", sanitize(&l.text));
         } else if !l.image_alt.is_empty() {
@@ -284,12 +303,18 @@ fn markdown(r: &PageReport) -> String {
         }
     }
     if !r.external_domains.is_empty() {
-        let _ = writeln!(s, "\n### External domains\n\n| domain | links |\n|---|---:|");
+        let _ = writeln!(
+            s,
+            "\n### External domains\n\n| domain | links |\n|---|---:|"
+        );
         for d in &r.external_domains {
             let _ = writeln!(s, "| {} | {} |", md_cell(&d.domain), d.links);
         }
     }
-    let _ = writeln!(s, "\n### Links\n\n| line | kind | href | text | rel |\n|---:|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "\n### Links\n\n| line | kind | href | text | rel |\n|---:|---|---|---|---|"
+    );
     for l in &r.links {
         let _ = writeln!(
             s,

@@ -12,7 +12,11 @@ pub fn from_content_type(value: &str) -> Option<String> {
         let (key, val) = param.split_once('=')?;
         key.trim()
             .eq_ignore_ascii_case("charset")
-            .then(|| val.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+            .then(|| {
+                val.trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_string()
+            })
             .filter(|v| !v.is_empty())
     })
 }
@@ -77,10 +81,19 @@ mod tests {
 
     #[test]
     fn bom_beats_header_beats_meta() {
-        assert_eq!(detect(b"\xEF\xBB\xBFx", Some("latin1"), None), (UTF_8, Source::Bom));
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFx", Some("latin1"), None),
+            (UTF_8, Source::Bom)
+        );
         assert_eq!(detect(b"\xFF\xFEx", None, None), (UTF_16LE, Source::Bom));
-        assert_eq!(detect(b"x", Some("latin1"), Some("shift_jis")), (WINDOWS_1252, Source::Header));
-        assert_eq!(detect(b"x", Some("nonsense"), Some("shift_jis")), (SHIFT_JIS, Source::Meta));
+        assert_eq!(
+            detect(b"x", Some("latin1"), Some("shift_jis")),
+            (WINDOWS_1252, Source::Header)
+        );
+        assert_eq!(
+            detect(b"x", Some("nonsense"), Some("shift_jis")),
+            (SHIFT_JIS, Source::Meta)
+        );
         assert_eq!(detect(b"x", None, Some("utf-16")), (UTF_8, Source::Meta));
         assert_eq!(detect(b"x", None, None), (UTF_8, Source::Default));
     }

@@ -210,7 +210,11 @@ mod tests {
             ("", Kind::Relative, Kind::Relative),
             ("  /padded  ", Kind::Relative, Kind::Relative),
             ("https://www.example.com/x", Kind::SameHost, Kind::SameHost),
-            ("HTTP://WWW.EXAMPLE.COM:8080/", Kind::SameHost, Kind::SameHost),
+            (
+                "HTTP://WWW.EXAMPLE.COM:8080/",
+                Kind::SameHost,
+                Kind::SameHost,
+            ),
             ("//www.example.com/x", Kind::SameHost, Kind::SameHost),
             ("https://example.com/", Kind::OtherHost, Kind::SameHost),
             ("https://blog.example.com/", Kind::OtherHost, Kind::SameHost),
@@ -224,8 +228,16 @@ mod tests {
             ("http://[::1", Kind::Unparsable, Kind::Unparsable),
         ];
         for (href, want_host, want_domain) in cases {
-            assert_eq!(classify(href, &base, &host).kind, want_host, "{href:?} (host)");
-            assert_eq!(classify(href, &base, &domain).kind, want_domain, "{href:?} (domain)");
+            assert_eq!(
+                classify(href, &base, &host).kind,
+                want_host,
+                "{href:?} (host)"
+            );
+            assert_eq!(
+                classify(href, &base, &domain).kind,
+                want_domain,
+                "{href:?} (domain)"
+            );
         }
     }
 
@@ -234,15 +246,27 @@ mod tests {
         let base = Url::parse("https://example.com/a/b.html?x#y").unwrap();
         let site = Site::of(&base, Scope::Host);
         let resolved = |h| classify(h, &base, &site).url.map(|u| u.to_string());
-        assert_eq!(resolved("c.html").as_deref(), Some("https://example.com/a/c.html"));
+        assert_eq!(
+            resolved("c.html").as_deref(),
+            Some("https://example.com/a/c.html")
+        );
         assert_eq!(resolved("../up").as_deref(), Some("https://example.com/up"));
-        assert_eq!(resolved("#z").as_deref(), Some("https://example.com/a/b.html?x#z"));
+        assert_eq!(
+            resolved("#z").as_deref(),
+            Some("https://example.com/a/b.html?x#z")
+        );
     }
 
     #[test]
     fn domains() {
-        assert_eq!(registrable_domain("blog.example.co.uk").as_deref(), Some("example.co.uk"));
-        assert_eq!(registrable_domain("www.example.com.").as_deref(), Some("example.com"));
+        assert_eq!(
+            registrable_domain("blog.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
+        assert_eq!(
+            registrable_domain("www.example.com.").as_deref(),
+            Some("example.com")
+        );
         let ip = Url::parse("http://127.0.0.1:8080/").unwrap();
         assert!(Site::of(&ip, Scope::Domain).contains(&Url::parse("http://127.0.0.1/x").unwrap()));
     }

@@ -5,6 +5,8 @@
 //! The client is built for a statically linked binary in a `FROM scratch` container: TLS is
 //! rustls with the Mozilla roots compiled in (plus the system store when there is one), and
 //! names are resolved by hickory from `/etc/resolv.conf` and `/etc/hosts`, not by glibc.
+//! Without a readable `/etc/resolv.conf` naming a nameserver every lookup fails, `localhost`
+//! included; IP addresses need no lookup.
 //! Proxies come from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
 //! lower-case forms), read when the [`Fetcher`] is built.
 //!
@@ -19,7 +21,7 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use reqwest::Method;
 use url::Url;
 
-/// How long establishing a connection (TCP and TLS) may take by default.
+/// How long establishing a connection may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole fetch (redirects, headers and body) may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,7 +35,8 @@ pub const USER_AGENT: &str = concat!("href-counter/", env!("CARGO_PKG_VERSION"))
 /// How a [`Fetcher`] behaves.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
-    /// Limit on establishing each connection, TLS handshake included.
+    /// Limit on establishing each connection: name lookup, TCP, a proxy's tunnel and the TLS
+    /// handshake.
     pub connect_timeout: Duration,
     /// Limit on a whole fetch: every redirect, the final headers and the entire body.
     pub timeout: Duration,
@@ -94,12 +97,10 @@ pub enum FetchError {
         url: Url,
     },
     /// The host name could not be resolved.
-    #[error("cannot resolve '{host}' for {url}: {cause}")]
+    #[error("cannot resolve '{}' for {url}: {cause}", .url.host_str().unwrap_or_default())]
     Dns {
         /// The URL being fetched.
         url: Url,
-        /// The host name.
-        host: String,
         /// The resolver's reason.
         cause: String,
     },
@@ -187,8 +188,27 @@ pub enum FetchError {
         /// The `Location` header as sent.
         location: String,
         /// What is wrong with it.
-        reason: String,
+        reason: RedirectProblem,
     },
+}
+
+/// What is wrong with a redirect's `Location`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectProblem {
+    /// It cannot be parsed as a URL, even relative to the redirecting one.
+    NotAUrl,
+    /// It leads to a scheme other than http and https (`ftp:`, `mailto:`...).
+    NotHttp,
+}
+
+impl std::fmt::Display for RedirectProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RedirectProblem::NotAUrl => "the location is not a valid url",
+            RedirectProblem::NotHttp => "only http and https redirects are followed",
+        })
+    }
 }
 
 impl FetchError {
@@ -236,6 +256,14 @@ impl Fetcher {
     /// proxy environment variables.
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
         check_proxy_env()?;
+        if reqwest::header::HeaderValue::from_str(&config.user_agent).is_err() {
+            return Err(FetchError::Build {
+                reason: format!(
+                    "the user agent {:?} is not a valid header value (no control characters)",
+                    config.user_agent
+                ),
+            });
+        }
         let mut builder = base_builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
@@ -257,10 +285,12 @@ impl Fetcher {
         let client = builder.build().map_err(|e| {
             // reqwest only says a certificate is bad, not which file it came from: find out.
             for (path, certs) in &extra {
-                let probe = certs.iter().cloned().fold(
-                    base_builder().tls_built_in_root_certs(false),
-                    |b, cert| b.add_root_certificate(cert),
-                );
+                let probe = certs
+                    .iter()
+                    .cloned()
+                    .fold(base_builder().tls_built_in_root_certs(false), |b, cert| {
+                        b.add_root_certificate(cert)
+                    });
                 if let Err(bad) = probe.build() {
                     return FetchError::CaFile {
                         path: path.to_path_buf(),
@@ -313,7 +343,13 @@ impl Fetcher {
             else {
                 // Includes a 3xx without Location: there is nowhere to go, so it is the answer.
                 return Ok(Response::new(
-                    response, url, redirects, &method, deadline, started, &self.config,
+                    response,
+                    url,
+                    redirects,
+                    &method,
+                    deadline,
+                    started,
+                    &self.config,
                 ));
             };
             let next = next_hop(&url, location)?;
@@ -336,9 +372,12 @@ impl Fetcher {
     /// Sorts a failure to get response headers into the variant a user can act on.
     fn request_error(&self, err: &reqwest::Error, url: &Url) -> FetchError {
         let url = url.clone();
-        let chain = || std::iter::successors(std::error::Error::source(err), |e| e.source());
+        let chain = || sources(err);
         let io_kind = |kind: std::io::ErrorKind| {
-            chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == kind))
+            chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == kind)
+            })
         };
         let cause = cause_of(err);
         if err.is_connect() && err.is_timeout() {
@@ -349,14 +388,34 @@ impl Fetcher {
         } else if io_kind(std::io::ErrorKind::ConnectionRefused) {
             FetchError::Refused { url }
         } else if chain().any(|e| e.to_string() == "dns error") {
-            let host = url.host_str().unwrap_or_default().to_string();
-            let cause = if cause.contains("dns system conf") {
-                format!("{cause} (the resolver needs a readable /etc/resolv.conf with a nameserver)")
+            // hickory nests its reasons in "proto error: io error: ...": keep the reason.
+            let innermost = chain().last().map(|e| {
+                let msg = e.to_string();
+                let mut rest = msg.as_str();
+                while let Some(tail) = ["proto error: ", "io error: "]
+                    .iter()
+                    .find_map(|prefix| rest.strip_prefix(prefix))
+                {
+                    rest = tail;
+                }
+                lower_first(rest)
+            });
+            let cause = if cause.to_ascii_lowercase().contains("dns system conf") {
+                // hickory reads nothing else first, so even `localhost` fails without it.
+                format!(
+                    "cannot use /etc/resolv.conf: {} (name lookups need it, with a nameserver line)",
+                    innermost.unwrap_or_default()
+                )
+            } else if cause.contains("no records found") {
+                "no such host".to_string()
             } else {
-                cause
+                innermost.unwrap_or(cause)
             };
-            FetchError::Dns { url, host, cause }
-        } else if err.is_connect() && url.scheme() == "https" && io_kind(std::io::ErrorKind::InvalidData) {
+            FetchError::Dns { url, cause }
+        } else if err.is_connect()
+            && url.scheme() == "https"
+            && io_kind(std::io::ErrorKind::InvalidData)
+        {
             // tokio-rustls reports every TLS alert and verification failure as InvalidData.
             FetchError::Tls { url, cause }
         } else if err.is_connect() {
@@ -425,14 +484,18 @@ fn is_web(url: &Url) -> bool {
 /// Resolves a `Location` header against the URL that sent it.
 fn next_hop(from: &Url, location: &reqwest::header::HeaderValue) -> Result<Url, FetchError> {
     let raw = String::from_utf8_lossy(location.as_bytes()).into_owned();
-    let bad = |reason: String| FetchError::BadRedirect {
+    let bad = |reason: RedirectProblem| FetchError::BadRedirect {
         url: from.clone(),
         location: raw.clone(),
         reason,
     };
-    let next = from.join(raw.trim()).map_err(|e| bad(e.to_string()))?;
+    // The location is in the message verbatim, which shows what is wrong better than the
+    // parser's terse reason would.
+    let next = from
+        .join(raw.trim())
+        .map_err(|_| bad(RedirectProblem::NotAUrl))?;
     if !is_web(&next) {
-        return Err(bad("only http and https redirects are followed".to_string()));
+        return Err(bad(RedirectProblem::NotHttp));
     }
     Ok(next)
 }
@@ -447,19 +510,30 @@ fn same_resource(a: &Url, b: &Url) -> bool {
 /// request for url (...)") repeats the URL we already name, and hyper's wrappers add nothing.
 fn cause_of(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let msg = e.to_string();
+    for e in sources(err) {
+        let msg = lower_first(&e.to_string());
         let wrapper = msg.starts_with("client error (") || msg.is_empty();
-        if !wrapper && !parts.iter().any(|p| p.contains(&lower_first(&msg))) {
-            parts.push(lower_first(&msg));
+        if !wrapper && !parts.iter().any(|p| p.contains(&msg)) {
+            parts.push(msg);
         }
-        source = e.source();
     }
     if parts.is_empty() {
         parts.push(lower_first(&err.to_string()));
     }
     parts.join(": ")
+}
+
+/// The causes of `err`, outermost first. `io::Error::source` skips the error it wraps (it
+/// returns that error's source), which would hide TLS failures: step into it explicitly.
+fn sources<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(err.source(), |e| match e.downcast_ref::<std::io::Error>() {
+        Some(io) => io
+            .get_ref()
+            .map(|inner| inner as &(dyn std::error::Error + 'static)),
+        None => e.source(),
+    })
 }
 
 fn lower_first(s: &str) -> String {
@@ -671,7 +745,10 @@ mod tests {
 
     #[test]
     fn charset_parameter_is_found_unquoted_and_case_insensitively() {
-        assert_eq!(charset_param("text/html; charset=utf-8").as_deref(), Some("utf-8"));
+        assert_eq!(
+            charset_param("text/html; charset=utf-8").as_deref(),
+            Some("utf-8")
+        );
         assert_eq!(
             charset_param("text/html;Charset=\"ISO-8859-1\"").as_deref(),
             Some("ISO-8859-1")

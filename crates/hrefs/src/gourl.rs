@@ -201,8 +201,8 @@ fn parse_reference(reference: &[u8], query: usize, escaped: bool) -> Result<GoUr
             url.opaque = true;
             return Ok(url);
         }
-        let first_segment = rest.iter().take_while(|&&b| b != b'/');
-        if first_segment.into_iter().any(|&b| b == b':') {
+        let mut first_segment = rest.iter().take_while(|&&b| b != b'/');
+        if first_segment.any(|&b| b == b':') {
             return Err(GoUrlError::ColonInFirstSegment);
         }
     }

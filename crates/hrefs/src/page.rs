@@ -76,7 +76,7 @@ impl Scan {
     fn new(page_host: Vec<u8>, keep_anchors: bool) -> Scan {
         Scan {
             extractor: Extractor::new(ExtractOptions {
-                anchor_text: keep_anchors,
+                anchor_details: keep_anchors,
                 fragment_targets: false,
             }),
             counts: CompatCounts::default(),
@@ -128,7 +128,11 @@ impl Scan {
 
 /// Analyzes one page. Web pages must answer 2xx with HTML; local pages are classified against
 /// `options.base`, which is required as soon as they link to any host.
-pub async fn analyze(input: &Input, fetcher: &Fetcher, options: &PageOptions) -> Result<PageReport> {
+pub async fn analyze(
+    input: &Input,
+    fetcher: &Fetcher,
+    options: &PageOptions,
+) -> Result<PageReport> {
     match input {
         Input::Url(raw) => analyze_url(raw, fetcher, options).await,
         Input::File(path) => {

@@ -211,12 +211,16 @@ pub fn build(
             let href = decode(&href_bytes);
             let c = classify::classify(&href, resolve_against, &site);
             kinds.bump(c.kind);
-            for token in rel_tokens.iter().filter(|t| REL_TOKENS.contains(&t.as_str())) {
+            for token in rel_tokens
+                .iter()
+                .filter(|t| REL_TOKENS.contains(&t.as_str()))
+            {
                 rel.entry(token.clone()).or_default().bump(c.kind);
             }
             if c.kind == Kind::OtherHost {
                 if let Some(host) = c.url.as_ref().and_then(Url::host_str) {
-                    let key = classify::registrable_domain(host).unwrap_or_else(|| host.to_string());
+                    let key =
+                        classify::registrable_domain(host).unwrap_or_else(|| host.to_string());
                     *domains.entry(key).or_default() += 1;
                 }
             }
@@ -275,7 +279,7 @@ mod tests {
         let mut counts = CompatCounts::default();
         let host = compat::page_host(page).unwrap();
         let opts = ExtractOptions {
-            anchor_text: true,
+            anchor_details: true,
             fragment_targets: false,
         };
         let facts = extract(html.as_bytes(), opts, &mut |a| {
@@ -301,7 +305,10 @@ mod tests {
             <a href="javascript:go()">js</a>
             <a href="%zz">bad for go</a>"##;
         let r = report(html, "https://www.example.com/", Scope::Host);
-        assert_eq!((r.counts.internal, r.counts.external, r.counts.unparsable), (5, 2, 1));
+        assert_eq!(
+            (r.counts.internal, r.counts.external, r.counts.unparsable),
+            (5, 2, 1)
+        );
         assert_eq!(r.kinds.get(Kind::Fragment), 1);
         assert_eq!(r.kinds.get(Kind::Relative), 2);
         assert_eq!(r.kinds.get(Kind::SameHost), 1);
@@ -317,7 +324,10 @@ mod tests {
             }]
         );
         let a = &r.links[3];
-        assert_eq!((a.text.as_str(), a.target.as_deref()), ("A", Some("_blank")));
+        assert_eq!(
+            (a.text.as_str(), a.target.as_deref()),
+            ("A", Some("_blank"))
+        );
         assert_eq!(a.line, 4);
         assert_eq!(r.links[7].compat, None);
     }
@@ -327,7 +337,10 @@ mod tests {
         let html = r#"<base href="https://cdn.example.com/base/"><a href="page">p</a><a href="https://example.com/">e</a>"#;
         let r = report(html, "https://www.example.com/", Scope::Domain);
         assert_eq!(r.base.as_deref(), Some("https://cdn.example.com/base/"));
-        assert_eq!(r.links[0].url.as_deref(), Some("https://cdn.example.com/base/page"));
+        assert_eq!(
+            r.links[0].url.as_deref(),
+            Some("https://cdn.example.com/base/page")
+        );
         assert_eq!(r.kinds.get(Kind::SameHost), 1);
         assert!(r.external_domains.is_empty());
     }

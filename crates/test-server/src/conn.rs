@@ -30,7 +30,18 @@ impl Shared {
 /// Serves requests on one connection until either side closes it or the server shuts down.
 pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, shared: Arc<Shared>) {
     let mut buf = Vec::new();
-    while let Some(request) = read_request(&mut stream, &mut buf).await {
+    loop {
+        let request = match read_request(&mut stream, &mut buf).await {
+            Ok(request) => request,
+            Err(Unreadable::Garbage) => {
+                // What real servers do with, say, a TLS handshake sent to a plain HTTP port.
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+                    .await;
+                break;
+            }
+            Err(Unreadable::Closed) => break,
+        };
         shared
             .log
             .lock()
@@ -48,26 +59,41 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, shar
     let _ = stream.shutdown().await;
 }
 
+/// Why no request could be read.
+enum Unreadable {
+    /// The client closed the connection (or it failed).
+    Closed,
+    /// The bytes are not an HTTP/1 request.
+    Garbage,
+}
+
 /// Reads one request head (and a `Content-Length` body) from `stream`; bytes past it stay in
-/// `buf` for the next request. `None` when the client is gone or sent garbage.
+/// `buf` for the next request.
 async fn read_request<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
-) -> Option<RecordedRequest> {
+) -> Result<RecordedRequest, Unreadable> {
     let head_end = loop {
+        // Every method is an upper-case token: anything else can be refused at the first byte.
+        if buf.first().is_some_and(|b| !b.is_ascii_uppercase()) || buf.len() > MAX_HEAD {
+            return Err(Unreadable::Garbage);
+        }
         if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break pos;
         }
-        if buf.len() > MAX_HEAD || !fill(stream, buf).await {
-            return None;
+        if !fill(stream, buf).await {
+            return Err(Unreadable::Closed);
         }
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     buf.drain(..head_end + 4);
 
     let mut lines = head.split("\r\n");
-    let mut parts = lines.next()?.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    let mut parts = lines.next().unwrap_or_default().split(' ');
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Unreadable::Garbage);
+    };
     let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
@@ -86,11 +112,11 @@ async fn read_request<S: AsyncRead + Unpin>(
         .unwrap_or(0);
     while buf.len() < length {
         if !fill(stream, buf).await {
-            return None;
+            return Err(Unreadable::Closed);
         }
     }
     request.body = buf.drain(..length).collect();
-    Some(request)
+    Ok(request)
 }
 
 /// Appends what the socket has to `buf`; false on end of stream or error.

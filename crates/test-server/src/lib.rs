@@ -27,6 +27,8 @@ use tokio::sync::oneshot;
 
 mod conn;
 mod route;
+#[cfg(test)]
+mod tests;
 mod tls;
 
 pub use route::Route;
@@ -200,6 +202,8 @@ async fn accept_loop(
 ) {
     loop {
         let Ok((tcp, _)) = listener.accept().await else {
+            // Out of file descriptors, say: back off instead of spinning.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
         let _ = tcp.set_nodelay(true);

@@ -48,7 +48,9 @@ impl Body {
     /// Copies the body bytes starting at `offset` into `buf`; returns how many were copied.
     pub(crate) fn read_at(&self, offset: u64, buf: &mut [u8]) -> usize {
         let remaining = self.len().saturating_sub(offset);
-        let n = buf.len().min(usize::try_from(remaining).unwrap_or(usize::MAX));
+        let n = buf
+            .len()
+            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
         match self {
             Body::Bytes(b) => {
                 let start = offset as usize;

@@ -33,7 +33,9 @@ pub(crate) fn generate() -> Tls {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let ca_cert = ca_params.self_signed(&ca_key).expect("self-sign the test ca");
+    let ca_cert = ca_params
+        .self_signed(&ca_key)
+        .expect("self-sign the test ca");
     let issuer = Issuer::from_params(&ca_params, &ca_key);
 
     let leaf_key = KeyPair::generate().expect("generate the server key");

@@ -21,14 +21,30 @@ use tokenizer::{Interest, Name, TokenSink, Tokenizer};
 
 pub(crate) use unescape::unescape;
 
+// The tag and attribute names extraction looks for.
+const A: Name = Name::known(b"a");
+const ALT: Name = Name::known(b"alt");
+const BASE: Name = Name::known(b"base");
+const CHARSET: Name = Name::known(b"charset");
+const CONTENT: Name = Name::known(b"content");
+const HREF: Name = Name::known(b"href");
+const HTTP_EQUIV: Name = Name::known(b"http-equiv");
+const ID: Name = Name::known(b"id");
+const IMG: Name = Name::known(b"img");
+const META: Name = Name::known(b"meta");
+const NAME: Name = Name::known(b"name");
+const REL: Name = Name::known(b"rel");
+const TARGET: Name = Name::known(b"target");
+
 /// Anchor text beyond this many raw bytes is dropped: reports show a snippet, not a chapter.
 const MAX_TEXT: usize = 1024;
 
 /// What to collect besides the `href`s.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExtractOptions {
-    /// Keep each anchor's text and image alt text (anchors are then reported when they close).
-    pub anchor_text: bool,
+    /// Keep each anchor's text, image alt text and position (anchors are then reported when
+    /// they close, so that their text is complete).
+    pub anchor_details: bool,
     /// Keep the `id`s (and `<a name>`s) of the page, the targets of `#fragment` links.
     pub fragment_targets: bool,
 }
@@ -63,7 +79,7 @@ impl Anchor {
         self.target.clone().map(|r| attr_value(&self.buf[r]))
     }
 
-    /// The anchor's visible text (empty unless [`ExtractOptions::anchor_text`]), decoded from
+    /// The anchor's visible text (empty unless [`ExtractOptions::anchor_details`]), decoded from
     /// the page's `encoding`, entities resolved and whitespace collapsed.
     pub fn text(&self, encoding: &'static Encoding) -> String {
         decode_text(&self.text, encoding)
@@ -74,12 +90,13 @@ impl Anchor {
         decode_text(&self.alt, encoding)
     }
 
-    /// 1-based line of the anchor's `<`.
+    /// 1-based line of the anchor's `<` (0 unless [`ExtractOptions::anchor_details`]).
     pub fn line(&self) -> u64 {
         self.line
     }
 
-    /// 1-based byte column of the anchor's `<` within its line.
+    /// 1-based byte column of the anchor's `<` within its line (0 unless
+    /// [`ExtractOptions::anchor_details`]).
     pub fn column(&self) -> u64 {
         self.column
     }
@@ -124,7 +141,6 @@ pub struct PageFacts {
 }
 
 /// The streaming extractor. Feed it with [`Extractor::write`], then call [`Extractor::finish`].
-#[derive(Default)]
 pub struct Extractor {
     tokenizer: Tokenizer,
     collector: Collector,
@@ -134,7 +150,7 @@ impl Extractor {
     /// A new extractor collecting what `options` ask for.
     pub fn new(options: ExtractOptions) -> Self {
         Extractor {
-            tokenizer: Tokenizer::default(),
+            tokenizer: Tokenizer::new(options.anchor_details),
             collector: Collector {
                 options,
                 ..Collector::default()
@@ -233,7 +249,7 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         c.values.clear();
         c.scratch.clear();
         c.tag = Tag::Other;
-        if name.is(b"a") {
+        if name.is(A) {
             if end {
                 c.tag = Tag::AnchorEnd;
                 return Interest::Attributes;
@@ -245,16 +261,20 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
             }
             c.anchor.clear();
             c.tag = Tag::Anchor;
-            return Interest::AttributesAndPosition;
+            return if c.options.anchor_details {
+                Interest::AttributesAndPosition
+            } else {
+                Interest::Attributes
+            };
         }
         if end {
             return Interest::Skip;
         }
-        c.tag = if name.is(b"base") {
+        c.tag = if name.is(BASE) {
             Tag::Base
-        } else if name.is(b"meta") {
+        } else if name.is(META) {
             Tag::Meta
-        } else if name.is(b"img") && c.pending {
+        } else if name.is(IMG) && c.pending {
             Tag::Img
         } else if c.options.fragment_targets {
             Tag::Other
@@ -273,18 +293,18 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         let c = &mut *self.c;
         let frag = c.options.fragment_targets;
         let attr = match c.tag {
-            Tag::Anchor if name.is(b"href") => Attr::Href,
-            Tag::Anchor if name.is(b"rel") => Attr::Rel,
-            Tag::Anchor if name.is(b"target") => Attr::Target,
-            Tag::Anchor if frag && name.is(b"name") => Attr::Id,
-            Tag::Base if name.is(b"href") => Attr::Href,
-            Tag::Meta if name.is(b"charset") => Attr::Charset,
-            Tag::Meta if name.is(b"http-equiv") => Attr::HttpEquiv,
-            Tag::Meta if name.is(b"content") => Attr::Content,
-            Tag::Meta if name.is(b"name") => Attr::MetaName,
-            Tag::Img if name.is(b"alt") => Attr::Alt,
+            Tag::Anchor if name.is(HREF) => Attr::Href,
+            Tag::Anchor if name.is(REL) => Attr::Rel,
+            Tag::Anchor if name.is(TARGET) => Attr::Target,
+            Tag::Anchor if frag && name.is(NAME) => Attr::Id,
+            Tag::Base if name.is(HREF) => Attr::Href,
+            Tag::Meta if name.is(CHARSET) => Attr::Charset,
+            Tag::Meta if name.is(HTTP_EQUIV) => Attr::HttpEquiv,
+            Tag::Meta if name.is(CONTENT) => Attr::Content,
+            Tag::Meta if name.is(NAME) => Attr::MetaName,
+            Tag::Img if name.is(ALT) => Attr::Alt,
             Tag::AnchorEnd => return false,
-            _ if frag && name.is(b"id") => Attr::Id,
+            _ if frag && name.is(ID) => Attr::Id,
             _ => return false,
         };
         c.attr = Some(attr);
@@ -329,7 +349,7 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 if self_closing || c.anchor.hrefs.is_empty() {
                     return;
                 }
-                if c.options.anchor_text {
+                if c.options.anchor_details {
                     c.pending = true;
                 } else {
                     (self.on_anchor)(&c.anchor);
@@ -412,12 +432,13 @@ impl Collector {
             } else if text(self.value(Attr::HttpEquiv))
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-type"))
             {
-                self.facts.meta_charset =
-                    text(self.value(Attr::Content)).and_then(|c| crate::charset::from_content_type(&c));
+                self.facts.meta_charset = text(self.value(Attr::Content))
+                    .and_then(|c| crate::charset::from_content_type(&c));
             }
         }
         if self.facts.meta_robots.is_none()
-            && text(self.value(Attr::MetaName)).is_some_and(|n| n.trim().eq_ignore_ascii_case("robots"))
+            && text(self.value(Attr::MetaName))
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case("robots"))
         {
             self.facts.meta_robots = text(self.value(Attr::Content));
         }

@@ -68,7 +68,12 @@ fn extract_all_ways(input: &[u8], options: ExtractOptions) -> Vec<Seen> {
     for at in 0..=input.len() {
         let (a, b) = input.split_at(at);
         let (got, got_facts) = run(&[a, b], options);
-        assert_eq!(got, whole, "split at byte {at} of {:?}", String::from_utf8_lossy(input));
+        assert_eq!(
+            got,
+            whole,
+            "split at byte {at} of {:?}",
+            String::from_utf8_lossy(input)
+        );
         assert_eq!(got_facts.base_href, facts.base_href);
         assert_eq!(got_facts.fragment_targets, facts.fragment_targets);
     }
@@ -76,7 +81,11 @@ fn extract_all_ways(input: &[u8], options: ExtractOptions) -> Vec<Seen> {
     let mut rng = XorShift(seed);
     for _ in 0..20 {
         let chunks = split_random(input, &mut rng, 7);
-        assert_eq!(run(&chunks, options).0, whole, "random chunks, seed {seed:#x}");
+        assert_eq!(
+            run(&chunks, options).0,
+            whole,
+            "random chunks, seed {seed:#x}"
+        );
     }
     whole
 }
@@ -93,33 +102,73 @@ fn which_tags_count() {
     // (input, the href values Go's tokenizer hands to the original tool, why)
     let cases: &[(&str, &[&str], &str)] = &[
         ("<a href=x>", &["x"], "unquoted value"),
-        ("<A HREF='x'>", &["x"], "tag and attribute names are case-insensitive"),
-        ("<a href=\"x\" href=y>", &["x", "y"], "duplicate attributes each count"),
-        ("<a href=x/>", &[], "the byte before '>' is '/': self-closing, not counted"),
+        (
+            "<A HREF='x'>",
+            &["x"],
+            "tag and attribute names are case-insensitive",
+        ),
+        (
+            "<a href=\"x\" href=y>",
+            &["x", "y"],
+            "duplicate attributes each count",
+        ),
+        (
+            "<a href=x/>",
+            &[],
+            "the byte before '>' is '/': self-closing, not counted",
+        ),
         ("<a href=\"x\"/>", &[], "self-closing"),
-        ("<a/ href=x>", &["x"], "a lone '/' is an empty attribute name, skipped"),
-        ("<a href/=x>", &["x"], "'/' ends the name; '=' may still follow"),
+        (
+            "<a/ href=x>",
+            &["x"],
+            "a lone '/' is an empty attribute name, skipped",
+        ),
+        (
+            "<a href/=x>",
+            &["x"],
+            "'/' ends the name; '=' may still follow",
+        ),
         ("<a href = 'x' >", &["x"], "whitespace around '='"),
         ("<a href>", &[""], "no value: empty href"),
         ("<a href=>", &[""], "'=' then '>': empty value"),
         ("<a hrefx=1 xhref=2>", &[], "other attribute names"),
-        ("<ab href=x><a-b href=y>", &[], "the tag name must be exactly 'a'"),
+        (
+            "<ab href=x><a-b href=y>",
+            &[],
+            "the tag name must be exactly 'a'",
+        ),
         ("<a\thref=x>", &["x"], "tab separates"),
         ("<a\x0chref=x>", &["x"], "form feed separates"),
         ("<a href='x>y'>", &["x>y"], "'>' inside quotes"),
         ("<a href=x>y>", &["x"], "'>' ends an unquoted value"),
-        ("<a href=\"x", &[], "cut off by the end of input: not a token"),
+        (
+            "<a href=\"x",
+            &[],
+            "cut off by the end of input: not a token",
+        ),
         ("<a href=x", &[], "cut off in an unquoted value"),
-        ("</a href=x><a href=y>", &["y"], "attributes of end tags don't count"),
+        (
+            "</a href=x><a href=y>",
+            &["y"],
+            "attributes of end tags don't count",
+        ),
         ("<a href=\"&amp;&lt;\">", &["&<"], "entities are decoded"),
-        ("<a href=\"&ampx=1\">", &["&ampx=1"], "attribute values keep '&name' + '='"),
+        (
+            "<a href=\"&ampx=1\">",
+            &["&ampx=1"],
+            "attribute values keep '&name' + '='",
+        ),
         ("<a href='a\r\nb'>", &["a\nb"], "newlines normalized"),
         ("< a href=x>", &[], "'<' + space is text"),
         ("<<a href=x>", &["x"], "the second '<' opens the tag"),
         ("<a href=x><a href=y>", &["x", "y"], "one per start tag"),
         ("<a id=1 href=x>", &["x"], "href needn't come first"),
         ("<a =x href=y>", &["y"], "empty-named attribute skipped"),
-        ("<a href='x'href='y'>", &["x", "y"], "no space needed after a quoted value"),
+        (
+            "<a href='x'href='y'>",
+            &["x", "y"],
+            "no space needed after a quoted value",
+        ),
     ];
     for (input, want, why) in cases {
         assert_eq!(hrefs(input), *want, "{why}: {input:?}");
@@ -129,35 +178,103 @@ fn which_tags_count() {
 #[test]
 fn hidden_in_raw_text_comments_and_declarations() {
     let cases: &[(&str, &[&str], &str)] = &[
-        ("<script><a href=x></script><a href=y>", &["y"], "script hides tags"),
-        ("<SCRIPT><a href=x></ScRiPt ><a href=y>", &["y"], "end tag is case-insensitive"),
-        ("<script><a href=x></scripty><a href=z>", &[], "</scripty> does not end script"),
-        ("<style><a href=x></style/><a href=y>", &["y"], "'/' after the name ends it"),
-        ("<title><a href=x></title><a href=y>", &["y"], "title is raw in Go"),
-        ("<textarea><a href=x></textarea><a href=y>", &["y"], "textarea"),
+        (
+            "<script><a href=x></script><a href=y>",
+            &["y"],
+            "script hides tags",
+        ),
+        (
+            "<SCRIPT><a href=x></ScRiPt ><a href=y>",
+            &["y"],
+            "end tag is case-insensitive",
+        ),
+        (
+            "<script><a href=x></scripty><a href=z>",
+            &[],
+            "</scripty> does not end script",
+        ),
+        (
+            "<style><a href=x></style/><a href=y>",
+            &["y"],
+            "'/' after the name ends it",
+        ),
+        (
+            "<title><a href=x></title><a href=y>",
+            &["y"],
+            "title is raw in Go",
+        ),
+        (
+            "<textarea><a href=x></textarea><a href=y>",
+            &["y"],
+            "textarea",
+        ),
         ("<xmp><a href=x></xmp><a href=y>", &["y"], "xmp"),
         ("<iframe><a href=x></iframe><a href=y>", &["y"], "iframe"),
-        ("<noscript><a href=x></noscript><a href=y>", &["y"], "noscript"),
+        (
+            "<noscript><a href=x></noscript><a href=y>",
+            &["y"],
+            "noscript",
+        ),
         ("<noembed><a href=x></noembed><a href=y>", &["y"], "noembed"),
-        ("<noframes><a href=x></noframes><a href=y>", &["y"], "noframes"),
-        ("<plaintext></plaintext><a href=x>", &[], "plaintext never ends"),
-        ("<script/><a href=x></script><a href=y>", &["y"], "self-closing script is raw too"),
+        (
+            "<noframes><a href=x></noframes><a href=y>",
+            &["y"],
+            "noframes",
+        ),
+        (
+            "<plaintext></plaintext><a href=x>",
+            &[],
+            "plaintext never ends",
+        ),
+        (
+            "<script/><a href=x></script><a href=y>",
+            &["y"],
+            "self-closing script is raw too",
+        ),
         ("<scriptx><a href=x>", &["x"], "only the exact name is raw"),
         ("<!-- <a href=x> --><a href=y>", &["y"], "comment"),
         ("<!--><a href=x>", &["x"], "'<!-->' is a whole comment"),
         ("<!---><a href=x>", &["x"], "'<!--->' is a whole comment"),
         ("<!-- --!><a href=x>", &["x"], "'--!>' ends a comment"),
         ("<!-- -- ><a href=x> -->", &[], "'-- >' does not"),
-        ("<!-- --!-><a href=x>", &[], "'--!-' counts one dash, so '>' does not end it"),
+        (
+            "<!-- --!-><a href=x>",
+            &[],
+            "'--!-' counts one dash, so '>' does not end it",
+        ),
         ("<!-- --!--><a href=x>", &["x"], "'--!-' then '->' ends it"),
         ("<!DOCTYPE html><a href=x>", &["x"], "doctype"),
-        ("<!x <a href=y> z><a href=x>", &["x"], "bogus comment until '>'"),
-        ("<? <a href=y> ?><a href=x>", &["x"], "processing instruction until '>'"),
-        ("</ <a href=y>><a href=x>", &["x"], "'</' + non-letter is a bogus comment"),
+        (
+            "<!x <a href=y> z><a href=x>",
+            &["x"],
+            "bogus comment until '>'",
+        ),
+        (
+            "<? <a href=y> ?><a href=x>",
+            &["x"],
+            "processing instruction until '>'",
+        ),
+        (
+            "</ <a href=y>><a href=x>",
+            &["x"],
+            "'</' + non-letter is a bogus comment",
+        ),
         ("</><a href=x>", &["x"], "'</>' is nothing"),
-        ("<![CDATA[<a href=y>]]><a href=x>", &["x"], "CDATA is a bogus comment outside foreign content"),
-        ("<div title='<a href=y>'><a href=x>", &["x"], "tags inside attribute values"),
-        ("</div title='>'><a href=x>", &["x"], "quoted '>' in an end tag"),
+        (
+            "<![CDATA[<a href=y>]]><a href=x>",
+            &["x"],
+            "CDATA is a bogus comment outside foreign content",
+        ),
+        (
+            "<div title='<a href=y>'><a href=x>",
+            &["x"],
+            "tags inside attribute values",
+        ),
+        (
+            "</div title='>'><a href=x>",
+            &["x"],
+            "quoted '>' in an end tag",
+        ),
     ];
     for (input, want, why) in cases {
         assert_eq!(hrefs(input), *want, "{why}: {input:?}");
@@ -167,7 +284,11 @@ fn hidden_in_raw_text_comments_and_declarations() {
 #[test]
 fn script_escape_states() {
     let cases: &[(&str, &[&str], &str)] = &[
-        ("<script><!--</script><a href=x>", &["x"], "escaped: </script> still ends"),
+        (
+            "<script><!--</script><a href=x>",
+            &["x"],
+            "escaped: </script> still ends",
+        ),
         (
             "<script><!--<script></script><a href=y>--></script><a href=x>",
             &["x"],
@@ -178,8 +299,16 @@ fn script_escape_states() {
             &["x"],
             "'-->' in double-escaped data returns to script data",
         ),
-        ("<script><!-<a href=y></script><a href=x>", &["x"], "'<!-' alone does not escape"),
-        ("<script><!--<b></script><a href=x>", &["x"], "'<b' is not <script"),
+        (
+            "<script><!-<a href=y></script><a href=x>",
+            &["x"],
+            "'<!-' alone does not escape",
+        ),
+        (
+            "<script><!--<b></script><a href=x>",
+            &["x"],
+            "'<b' is not <script",
+        ),
         (
             "<script><!--<script </script><a href=x>",
             &[],
@@ -192,10 +321,10 @@ fn script_escape_states() {
 }
 
 #[test]
-fn anchor_text_positions_and_facts() {
+fn anchor_details_positions_and_facts() {
     let html = "<html>\n<head><base href='/b/'><meta charset=\"shift_jis\"><meta name=robots content='noindex, nofollow'></head>\n  <a href=x id=top>Read &amp;\n more<img alt='logo'></a> tail <a name=n href=y>Y<a href=z>";
     let opts = ExtractOptions {
-        anchor_text: true,
+        anchor_details: true,
         fragment_targets: true,
     };
     let seen = extract_all_ways(html.as_bytes(), opts);
@@ -218,7 +347,7 @@ fn image_alt_and_rel() {
     extract(
         html,
         ExtractOptions {
-            anchor_text: true,
+            anchor_details: true,
             fragment_targets: false,
         },
         &mut |a| {
@@ -251,7 +380,7 @@ fn garbage_never_panics() {
         extract_all_ways(
             &input,
             ExtractOptions {
-                anchor_text: true,
+                anchor_details: true,
                 fragment_targets: true,
             },
         );

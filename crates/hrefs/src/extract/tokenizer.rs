@@ -14,37 +14,56 @@ use memchr::{memchr, memchr2, memchr_iter, memrchr};
 pub(crate) const NAME_CAP: usize = 16;
 
 /// The elements whose content Go's tokenizer reads as raw text, hiding any tags inside.
-const RAW_TAGS: [&[u8]; 10] = [
-    b"iframe",
-    b"noembed",
-    b"noframes",
-    b"noscript",
-    b"plaintext",
-    b"script",
-    b"style",
-    b"textarea",
-    b"title",
-    b"xmp",
-];
+const RAW_TAGS: [(Name, &[u8]); 10] = {
+    const fn raw(s: &'static [u8]) -> (Name, &'static [u8]) {
+        (Name::known(s), s)
+    }
+    [
+        raw(b"iframe"),
+        raw(b"noembed"),
+        raw(b"noframes"),
+        raw(b"noscript"),
+        raw(b"plaintext"),
+        raw(b"script"),
+        raw(b"style"),
+        raw(b"textarea"),
+        raw(b"title"),
+        raw(b"xmp"),
+    ]
+};
 
-/// A lower-cased name, truncated to [`NAME_CAP`] bytes, with its full length.
-#[derive(Clone, Copy, Default)]
+/// A lower-cased name: its first [`NAME_CAP`] bytes packed into one word, so that comparing
+/// it with a known name is one integer comparison. Longer names never match anything we want.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Name {
-    bytes: [u8; NAME_CAP],
+    word: u128,
     len: usize,
 }
 
 impl Name {
+    /// The name `s` (lower case, at most [`NAME_CAP`] bytes), for comparisons.
+    pub(crate) const fn known(s: &[u8]) -> Name {
+        let mut word = 0u128;
+        let mut i = 0;
+        while i < s.len() {
+            word |= (s[i] as u128) << (8 * i);
+            i += 1;
+        }
+        Name { word, len: s.len() }
+    }
+
+    #[inline]
     fn push(&mut self, c: u8) {
         if self.len < NAME_CAP {
-            self.bytes[self.len] = c.to_ascii_lowercase();
+            self.word |= (c.to_ascii_lowercase() as u128) << (8 * self.len);
         }
         self.len += 1;
     }
 
-    /// Whether the whole name equals `s` (which must be lower case).
-    pub(crate) fn is(&self, s: &[u8]) -> bool {
-        self.len == s.len() && self.len <= NAME_CAP && &self.bytes[..self.len] == s
+    /// Whether this is exactly `other`.
+    #[inline]
+    pub(crate) fn is(&self, other: Name) -> bool {
+        self.len <= NAME_CAP && *self == other
     }
 }
 
@@ -152,14 +171,18 @@ pub(crate) struct Tokenizer {
     raw_tag: &'static [u8],
     comment_dashes: u32,
     comment_beginning: bool,
-    /// Line accounting: newlines are counted up to `lines_to`.
+    /// Line accounting, only when positions may be asked for: newlines are counted up to
+    /// `lines_to`.
+    track_lines: bool,
     line: u64,
     line_start: u64,
     lines_to: u64,
 }
 
-impl Default for Tokenizer {
-    fn default() -> Self {
+impl Tokenizer {
+    /// A tokenizer at the start of a document; `track_lines` must be set for a sink that asks
+    /// for tag positions.
+    pub(crate) fn new(track_lines: bool) -> Self {
         Tokenizer {
             state: State::Data,
             offset: 0,
@@ -173,6 +196,7 @@ impl Default for Tokenizer {
             raw_tag: b"",
             comment_dashes: 0,
             comment_beginning: false,
+            track_lines,
             line: 1,
             line_start: 0,
             lines_to: 0,
@@ -196,23 +220,14 @@ impl Tokenizer {
         let n = chunk.len();
         while i < n {
             match self.state {
-                State::Data => match memchr(b'<', &chunk[i..]) {
-                    None => {
-                        if sink.wants_text() {
-                            sink.text(&chunk[i..]);
-                        }
-                        i = n;
-                    }
-                    Some(k) => {
-                        if k > 0 && sink.wants_text() {
-                            sink.text(&chunk[i..i + k]);
-                        }
-                        i += k;
-                        self.tag_start = self.offset + i as u64;
-                        i += 1;
-                        self.state = State::TagOpen;
-                    }
-                },
+                State::Data
+                | State::TagName
+                | State::BeforeAttrName
+                | State::AttrName
+                | State::AfterAttrName
+                | State::BeforeAttrValue
+                | State::AttrValueQuoted(_)
+                | State::AttrValueUnquoted => i = self.markup(chunk, i, sink),
                 State::TagOpen => {
                     let c = chunk[i];
                     if c.is_ascii_alphabetic() {
@@ -244,128 +259,6 @@ impl Tokenizer {
                         self.begin_tag(c, true);
                     } else {
                         self.state = State::BogusComment;
-                    }
-                }
-                State::TagName => {
-                    let start = i;
-                    while i < n && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>')
-                    {
-                        i += 1;
-                    }
-                    for &c in &chunk[start..i] {
-                        self.tag.push(c);
-                    }
-                    if i < n {
-                        // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
-                        if is_space(chunk[i]) {
-                            i += 1;
-                        }
-                        self.tag_name_done(chunk, sink);
-                    }
-                }
-                State::BeforeAttrName => {
-                    let c = chunk[i];
-                    if is_space(c) {
-                        i += 1;
-                    } else if c == b'>' {
-                        let before = if i > 0 { chunk[i - 1] } else { self.last_byte };
-                        i += 1;
-                        self.tag_done(before == b'/', sink);
-                    } else {
-                        // The attribute name starts with this byte, whatever it is ('/' and '=' too).
-                        self.attr = Name::default();
-                        self.state = State::AttrName;
-                        if c == b'/' {
-                            // An empty name, ended by the '/'.
-                            i += 1;
-                            self.attr_name_done(sink);
-                            self.state = State::AfterAttrName;
-                        } else if c == b'=' {
-                            self.attr_name_done(sink);
-                            self.state = State::AfterAttrName;
-                        } else {
-                            self.attr.push(c);
-                            i += 1;
-                        }
-                    }
-                }
-                State::AttrName => {
-                    let start = i;
-                    while i < n
-                        && !matches!(
-                            chunk[i],
-                            b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
-                        )
-                    {
-                        i += 1;
-                    }
-                    if self.tag_interest != Interest::Skip {
-                        for &c in &chunk[start..i] {
-                            self.attr.push(c);
-                        }
-                    }
-                    if i < n {
-                        let c = chunk[i];
-                        if c != b'=' && c != b'>' {
-                            i += 1;
-                        }
-                        self.attr_name_done(sink);
-                        self.state = State::AfterAttrName;
-                    }
-                }
-                State::AfterAttrName => {
-                    let c = chunk[i];
-                    if is_space(c) {
-                        i += 1;
-                    } else if c == b'=' {
-                        i += 1;
-                        self.state = State::BeforeAttrValue;
-                    } else {
-                        self.attr_done(sink);
-                    }
-                }
-                State::BeforeAttrValue => {
-                    let c = chunk[i];
-                    if is_space(c) {
-                        i += 1;
-                    } else if c == b'>' {
-                        self.attr_done(sink);
-                    } else if c == b'"' || c == b'\'' {
-                        i += 1;
-                        self.state = State::AttrValueQuoted(c);
-                    } else {
-                        self.state = State::AttrValueUnquoted;
-                    }
-                }
-                State::AttrValueQuoted(q) => match memchr(q, &chunk[i..]) {
-                    None => {
-                        if self.attr_wanted {
-                            sink.attr_value(&chunk[i..]);
-                        }
-                        i = n;
-                    }
-                    Some(k) => {
-                        if self.attr_wanted {
-                            sink.attr_value(&chunk[i..i + k]);
-                        }
-                        i += k + 1;
-                        self.attr_done(sink);
-                    }
-                },
-                State::AttrValueUnquoted => {
-                    let start = i;
-                    while i < n && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>')
-                    {
-                        i += 1;
-                    }
-                    if self.attr_wanted && i > start {
-                        sink.attr_value(&chunk[start..i]);
-                    }
-                    if i < n {
-                        if chunk[i] != b'>' {
-                            i += 1;
-                        }
-                        self.attr_done(sink);
                     }
                 }
                 State::MarkupDecl => {
@@ -469,11 +362,215 @@ impl Tokenizer {
                 }
             }
         }
-        self.count_lines(chunk, n);
+        if self.track_lines {
+            self.count_lines(chunk, n);
+        }
         if let Some(&b) = chunk.last() {
             self.last_byte = b;
         }
         self.offset += n as u64;
+    }
+
+    /// The hot path: text, start and end tags and their attributes, in straight-line code that
+    /// runs from one tag to the next without going back through the state dispatch. It
+    /// returns at the end of the chunk (the state says where it stopped) or when the input
+    /// enters a rarer state (comments, raw text...).
+    fn markup<S: TokenSink>(&mut self, chunk: &[u8], mut i: usize, sink: &mut S) -> usize {
+        let n = chunk.len();
+        loop {
+            if self.state == State::Data {
+                match memchr(b'<', &chunk[i..]) {
+                    None => {
+                        if sink.wants_text() {
+                            sink.text(&chunk[i..]);
+                        }
+                        return n;
+                    }
+                    Some(k) => {
+                        if k > 0 && sink.wants_text() {
+                            sink.text(&chunk[i..i + k]);
+                        }
+                        i += k;
+                        self.tag_start = self.offset + i as u64;
+                        i += 1;
+                    }
+                }
+                match (chunk.get(i), chunk.get(i + 1)) {
+                    (Some(&c), _) if c.is_ascii_alphabetic() => {
+                        self.begin_tag(c, false);
+                        i += 1;
+                    }
+                    (Some(b'/'), Some(&c)) if c.is_ascii_alphabetic() => {
+                        self.begin_tag(c, true);
+                        i += 2;
+                    }
+                    _ => {
+                        self.state = State::TagOpen;
+                        return i;
+                    }
+                }
+            }
+            i = self.tag(chunk, i, sink);
+            if i == n || self.state != State::Data {
+                return i;
+            }
+        }
+    }
+
+    /// A tag's name and attributes, Go's `readTag`, entered in whichever of its states the
+    /// tokenizer is in. Returns at the end of the chunk or after the tag's '>'.
+    fn tag<S: TokenSink>(&mut self, chunk: &[u8], mut i: usize, sink: &mut S) -> usize {
+        let n = chunk.len();
+        if self.state == State::TagName {
+            let start = i;
+            while i < n
+                && !matches!(
+                    chunk[i],
+                    b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>'
+                )
+            {
+                i += 1;
+            }
+            // Built in a local so the name is stored once, whole: comparing it right after
+            // byte-sized stores would stall on store forwarding.
+            let mut name = self.tag;
+            for &c in &chunk[start..i] {
+                name.push(c);
+            }
+            self.tag = name;
+            if i == n {
+                return n;
+            }
+            // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
+            if is_space(chunk[i]) {
+                i += 1;
+            }
+            self.tag_name_done(chunk, sink);
+        }
+        loop {
+            if self.state == State::BeforeAttrName {
+                while i < n && is_space(chunk[i]) {
+                    i += 1;
+                }
+                let Some(&c) = chunk.get(i) else {
+                    return n;
+                };
+                if c == b'>' {
+                    let before = if i > 0 { chunk[i - 1] } else { self.last_byte };
+                    self.tag_done(before == b'/', sink);
+                    return i + 1;
+                }
+                // The attribute name starts with this byte, whatever it is ('/' and '=' too).
+                self.attr = Name::default();
+                if c == b'/' {
+                    // An empty name, ended by the '/'.
+                    i += 1;
+                    self.attr_name_done(sink);
+                    self.state = State::AfterAttrName;
+                } else if c == b'=' {
+                    self.attr_name_done(sink);
+                    self.state = State::AfterAttrName;
+                } else {
+                    self.attr.push(c);
+                    i += 1;
+                    self.state = State::AttrName;
+                }
+            }
+            if self.state == State::AttrName {
+                let start = i;
+                while i < n
+                    && !matches!(
+                        chunk[i],
+                        b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
+                    )
+                {
+                    i += 1;
+                }
+                if self.tag_interest != Interest::Skip {
+                    let mut name = self.attr;
+                    for &c in &chunk[start..i] {
+                        name.push(c);
+                    }
+                    self.attr = name;
+                }
+                let Some(&c) = chunk.get(i) else {
+                    return n;
+                };
+                if c != b'=' && c != b'>' {
+                    i += 1;
+                }
+                self.attr_name_done(sink);
+                self.state = State::AfterAttrName;
+            }
+            if self.state == State::AfterAttrName {
+                while i < n && is_space(chunk[i]) {
+                    i += 1;
+                }
+                let Some(&c) = chunk.get(i) else {
+                    return n;
+                };
+                if c != b'=' {
+                    self.attr_done(sink);
+                    continue;
+                }
+                i += 1;
+                self.state = State::BeforeAttrValue;
+            }
+            if self.state == State::BeforeAttrValue {
+                while i < n && is_space(chunk[i]) {
+                    i += 1;
+                }
+                let Some(&c) = chunk.get(i) else {
+                    return n;
+                };
+                if c == b'>' {
+                    self.attr_done(sink);
+                    continue;
+                }
+                if c == b'"' || c == b'\'' {
+                    i += 1;
+                    self.state = State::AttrValueQuoted(c);
+                } else {
+                    self.state = State::AttrValueUnquoted;
+                }
+            }
+            match self.state {
+                State::AttrValueQuoted(q) => match memchr(q, &chunk[i..]) {
+                    None => {
+                        if self.attr_wanted {
+                            sink.attr_value(&chunk[i..]);
+                        }
+                        return n;
+                    }
+                    Some(k) => {
+                        if self.attr_wanted {
+                            sink.attr_value(&chunk[i..i + k]);
+                        }
+                        i += k + 1;
+                        self.attr_done(sink);
+                    }
+                },
+                State::AttrValueUnquoted => {
+                    let start = i;
+                    while i < n
+                        && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>')
+                    {
+                        i += 1;
+                    }
+                    if self.attr_wanted && i > start {
+                        sink.attr_value(&chunk[start..i]);
+                    }
+                    let Some(&c) = chunk.get(i) else {
+                        return n;
+                    };
+                    if c != b'>' {
+                        i += 1;
+                    }
+                    self.attr_done(sink);
+                }
+                _ => {}
+            }
+        }
     }
 
     fn begin_tag(&mut self, first: u8, end: bool) {
@@ -485,7 +582,7 @@ impl Tokenizer {
 
     fn tag_name_done<S: TokenSink>(&mut self, chunk: &[u8], sink: &mut S) {
         self.tag_interest = sink.tag_start(&self.tag, self.tag_is_end);
-        if self.tag_interest == Interest::AttributesAndPosition {
+        if self.tag_interest == Interest::AttributesAndPosition && self.track_lines {
             // A tag name holds no whitespace, so no newline lies between the '<' and here, even
             // when the '<' was in an earlier chunk.
             let at = self.tag_start.max(self.offset);
@@ -516,9 +613,14 @@ impl Tokenizer {
         self.state = State::Data;
         if !self.tag_is_end {
             // Go switches to raw text after these start tags, self-closing or not.
-            if let Some(raw) = RAW_TAGS.iter().find(|t| self.tag.is(t)) {
+            // Every raw-text element's name is 3 to 9 bytes long: most tags are ruled out at once.
+            let raw = match self.tag.len {
+                3..=9 => RAW_TAGS.iter().find(|(name, _)| self.tag == *name),
+                _ => None,
+            };
+            if let Some(&(_, raw)) = raw {
                 self.raw_tag = raw;
-                self.state = match *raw {
+                self.state = match raw {
                     b"plaintext" => State::Plaintext,
                     b"script" => State::Script(Script::Data),
                     _ => State::RawText,
