@@ -59,7 +59,7 @@ pub(crate) struct Cli {
 
     /// Largest body read, after decompression: bytes, or with a unit (64KiB, 32MiB, 1GiB);
     /// 0 for no limit.
-    #[arg(long, value_name = "SIZE", default_value = "32MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub(crate) max_body: u64,
 
     /// Most redirects followed per page.
@@ -127,6 +127,12 @@ mod tests {
         assert!(parse_size("MiB").is_err());
         assert!(parse_size("12 parsecs").is_err());
         assert!(parse_size("99999999999999999999GiB").is_err());
+    }
+
+    #[test]
+    fn default_max_body_is_the_library_default() {
+        let cli = Cli::try_parse_from(["href-counter"]).unwrap();
+        assert_eq!(cli.max_body, hrefs::fetch::DEFAULT_MAX_BODY);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -25,8 +26,10 @@ use url::Url;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole fetch (redirects, headers and body) may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default cap on a decoded response body: 32 MiB.
-pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+/// The default cap on a decoded response body: 256 MiB. Bodies are streamed, so the cap is
+/// not about memory (that stays flat) but about endless or absurd responses; it is set well
+/// above real pages (a 50 MB single-page manual must still count, as it did with the Go tool).
+pub const DEFAULT_MAX_BODY: u64 = 256 * 1024 * 1024;
 /// The default number of redirects followed.
 pub const DEFAULT_MAX_REDIRECTS: usize = 10;
 /// The `User-Agent` sent by default.
@@ -247,13 +250,18 @@ pub struct Redirect {
 /// Fetches pages; cheap to clone, and meant to be shared so connections are reused.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// For `http://` hops: never needs the system certificate store.
+    plain: reqwest::Client,
+    /// For `https://` hops, built on first use: loading the system store costs ~10 ms, a lot
+    /// for a one-page process that may never speak TLS.
+    tls: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    extra_certs: Arc<Vec<reqwest::Certificate>>,
     config: FetchConfig,
 }
 
 impl Fetcher {
-    /// Builds the HTTP client: reads the extra CA files, the system certificate store and the
-    /// proxy environment variables.
+    /// Builds the HTTP client: reads the extra CA files and the proxy environment variables.
+    /// The system certificate store is read at the first `https://` request.
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
         check_proxy_env()?;
         if reqwest::header::HeaderValue::from_str(&config.user_agent).is_err() {
@@ -264,45 +272,53 @@ impl Fetcher {
                 ),
             });
         }
-        let mut builder = base_builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.as_str())
-            // Pure-Rust resolution: glibc's NSS cannot work in a static binary.
-            .hickory_dns(true)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true);
         let mut extra = Vec::new();
         for path in &config.root_certs {
             let certs = read_ca_file(path)?;
-            builder = certs
+            // reqwest only says a certificate is bad, not which file it came from: try each
+            // file on its own so the error can name it.
+            let probe = certs
                 .iter()
                 .cloned()
-                .fold(builder, |b, cert| b.add_root_certificate(cert));
-            extra.push((path, certs));
+                .fold(base_builder().tls_built_in_root_certs(false), |b, cert| {
+                    b.add_root_certificate(cert)
+                });
+            if let Err(bad) = probe.build() {
+                return Err(FetchError::CaFile {
+                    path: path.to_path_buf(),
+                    reason: cause_of(&bad),
+                });
+            }
+            extra.extend(certs);
         }
-        let client = builder.build().map_err(|e| {
-            // reqwest only says a certificate is bad, not which file it came from: find out.
-            for (path, certs) in &extra {
-                let probe = certs
-                    .iter()
-                    .cloned()
-                    .fold(base_builder().tls_built_in_root_certs(false), |b, cert| {
-                        b.add_root_certificate(cert)
-                    });
-                if let Err(bad) = probe.build() {
-                    return FetchError::CaFile {
-                        path: path.to_path_buf(),
-                        reason: cause_of(&bad),
-                    };
-                }
-            }
-            FetchError::Build {
+        let plain = client_builder(&config, &extra, false)
+            .build()
+            .map_err(|e| FetchError::Build {
                 reason: cause_of(&e),
-            }
-        })?;
-        Ok(Fetcher { client, config })
+            })?;
+        Ok(Fetcher {
+            plain,
+            tls: Arc::new(OnceLock::new()),
+            extra_certs: Arc::new(extra),
+            config,
+        })
+    }
+
+    /// The client for one hop: the TLS one (built now if need be) for `https://`.
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client, FetchError> {
+        if url.scheme() != "https" {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| {
+                client_builder(&self.config, &self.extra_certs, true)
+                    .build()
+                    .map_err(|e| cause_of(&e))
+            })
+            .as_ref()
+            .map_err(|reason| FetchError::Build {
+                reason: reason.clone(),
+            })
     }
 
     /// The configuration this fetcher was built with.
@@ -329,7 +345,10 @@ impl Fetcher {
         }
         let mut redirects: Vec<Redirect> = Vec::new();
         loop {
-            let send = self.client.request(method.clone(), url.clone()).send();
+            let send = self
+                .client_for(&url)?
+                .request(method.clone(), url.clone())
+                .send();
             let response = tokio::time::timeout_at(deadline, send)
                 .await
                 .map_err(|_| FetchError::Timeout {
@@ -426,9 +445,31 @@ impl Fetcher {
     }
 }
 
-/// The builder options shared by the real client and the CA-file probes.
+/// The builder options shared by the real clients and the CA-file probes.
 fn base_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder().use_rustls_tls()
+}
+
+/// A client as configured; `system_roots` adds the system certificate store to the
+/// compiled-in Mozilla roots and the extra CA files.
+fn client_builder(
+    config: &FetchConfig,
+    extra: &[reqwest::Certificate],
+    system_roots: bool,
+) -> reqwest::ClientBuilder {
+    extra.iter().cloned().fold(
+        base_builder()
+            .tls_built_in_native_certs(system_roots)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.as_str())
+            // Pure-Rust resolution: glibc's NSS cannot work in a static binary.
+            .hickory_dns(true)
+            .gzip(true)
+            .brotli(true)
+            .deflate(true),
+        |b, cert| b.add_root_certificate(cert),
+    )
 }
 
 /// Reads one PEM file of CA certificates; a file without any is an error, since it is surely
