@@ -50,11 +50,11 @@ pub(crate) struct Cli {
     pub(crate) base: Option<String>,
 
     /// Give up on a page after this many seconds, redirects and body included.
-    #[arg(long, value_name = "SECS", default_value_t = hrefs::fetch::DEFAULT_TIMEOUT.as_secs_f64())]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_TIMEOUT.as_secs_f64())]
     pub(crate) timeout: f64,
 
     /// Give up connecting after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = hrefs::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
     pub(crate) connect_timeout: f64,
 
     /// Largest body read, after decompression: bytes, or with a unit (64KiB, 32MiB, 1GiB);

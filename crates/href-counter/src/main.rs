@@ -35,7 +35,15 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<u8> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: their text is the output.
+            err.print()?;
+            return Ok(EXIT_OK);
+        }
+        Err(err) => bail!("{}", usage_error(&err)),
+    };
     let format = if cli.report {
         Format::Report
     } else {
@@ -103,6 +111,14 @@ fn fetch_config(cli: &Cli) -> anyhow::Result<FetchConfig> {
         root_certs: cli.ca_cert.clone(),
         ..FetchConfig::default()
     })
+}
+
+/// clap's message for a bad command line, as one line: "invalid value 'x' for '--scope'...".
+fn usage_error(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{first} (see --help)")
 }
 
 fn exit_code(err: &hrefs::Error) -> u8 {

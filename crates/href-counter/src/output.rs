@@ -41,14 +41,20 @@ impl<W: Write> Output<W> {
                 if self.many {
                     self.w.write_all(if first { b"[\n" } else { b",\n" })?;
                 }
-                serde_json::to_writer_pretty(&mut self.w, &json_value(input, result))?;
+                match result {
+                    Ok(r) => serde_json::to_writer_pretty(&mut self.w, r)?,
+                    Err(e) => serde_json::to_writer_pretty(&mut self.w, &error_object(input, e))?,
+                }
                 if !self.many {
                     self.w.write_all(b"\n")?;
                 }
                 Ok(())
             }
             Format::Ndjson => {
-                serde_json::to_writer(&mut self.w, &json_value(input, result))?;
+                match result {
+                    Ok(r) => serde_json::to_writer(&mut self.w, r)?,
+                    Err(e) => serde_json::to_writer(&mut self.w, &error_object(input, e))?,
+                }
                 self.w.write_all(b"\n")
             }
             Format::Csv => {
@@ -104,19 +110,16 @@ impl<W: Write> Output<W> {
                 writeln!(self.w, "{line}")
             }
             (Err(e), true) => {
-                let line = serde_json::json!({"input": input, "error": e.to_string()});
+                let line = error_object(input, e);
                 writeln!(self.w, "{line}")
             }
         }
     }
 }
 
-fn json_value(input: &str, result: &PageResult) -> serde_json::Value {
-    match result {
-        Ok(r) => serde_json::to_value(r)
-            .unwrap_or_else(|e| serde_json::json!({"input": input, "error": e.to_string()})),
-        Err(e) => serde_json::json!({"input": input, "error": e.to_string()}),
-    }
+/// What a failed page looks like in JSON outputs.
+fn error_object(input: &str, err: &hrefs::Error) -> serde_json::Value {
+    serde_json::json!({"input": input, "error": err.to_string()})
 }
 
 /// Replaces control characters with visible escapes, so web text can't drive the terminal.
@@ -214,7 +217,12 @@ fn text_report(r: &PageReport) -> String {
     let mut s = String::new();
     let page = r.url.as_deref().unwrap_or(&r.input);
     let _ = writeln!(s, "{}", sanitize(page));
-    let _ = writeln!(s, "  fetched    {}", fetch_summary(r));
+    let verb = if r.status.is_some() {
+        "fetched"
+    } else {
+        "read   "
+    };
+    let _ = writeln!(s, "  {verb}    {}", fetch_summary(r));
     for hop in &r.redirects {
         let _ = writeln!(s, "  redirect   {} {}", hop.status, sanitize(&hop.url));
     }
@@ -239,7 +247,7 @@ fn text_report(r: &PageReport) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "  rel {token:<7}{} ({})",
+            "  rel {token} {} ({})",
             per_kind.total(),
             detail.join(", ")
         );
@@ -264,10 +272,9 @@ fn text_report(r: &PageReport) -> String {
             l.kind.as_str(),
             sanitize(&l.href)
         );
-        if !l.text.is_empty() {
-            let _ = write!(line, "  \"{}\"", sanitize(&l.text));
-        } else if !l.image_alt.is_empty() {
-            let _ = write!(line, "  [img: {}]", sanitize(&l.image_alt));
+        let text = link_text(l, true);
+        if !text.is_empty() {
+            let _ = write!(line, "  {}", sanitize(&text));
         }
         if !l.rel.is_empty() {
             let _ = write!(line, "  rel={}", sanitize(&l.rel.join(" ")));
@@ -278,6 +285,20 @@ fn text_report(r: &PageReport) -> String {
         let _ = writeln!(s, "{line}");
     }
     s
+}
+
+/// What a person sees of a link: its text (quoted, for the text report), or its image's alt
+/// text.
+fn link_text(l: &hrefs::report::Link, quoted: bool) -> String {
+    if !l.text.is_empty() && quoted {
+        format!("{:?}", l.text)
+    } else if !l.text.is_empty() {
+        l.text.clone()
+    } else if !l.image_alt.is_empty() {
+        format!("[img: {}]", l.image_alt)
+    } else {
+        String::new()
+    }
 }
 
 fn markdown(r: &PageReport) -> String {
@@ -323,7 +344,7 @@ fn markdown(r: &PageReport) -> String {
             l.column,
             l.kind,
             md_cell(&l.href).replace('`', "'"),
-            md_cell(&l.text),
+            md_cell(&link_text(l, false)),
             md_cell(&l.rel.join(" "))
         );
     }

@@ -37,7 +37,7 @@ pub enum Error {
         content_type: String,
     },
     /// A local file or standard input could not be read.
-    #[error("cannot read '{input}': {source}")]
+    #[error("cannot read '{input}': {}", io_cause(source))]
     Read {
         /// The path, or `-`.
         input: String,
@@ -50,6 +50,17 @@ pub enum Error {
         /// The path, or `-`.
         input: String,
     },
+}
+
+/// An I/O error as a lowercase cause without the OS error number: "no such file or directory".
+fn io_cause(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The result of analyzing a page.

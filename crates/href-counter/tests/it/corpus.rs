@@ -43,10 +43,13 @@ fn missing_prerequisites(oracle: &Path) -> Vec<String> {
         missing.push("nginx is not installed (run scripts/setup-test-deps.sh)".to_owned());
     }
     if !Path::new("/etc/nginx/mime.types").is_file() {
-        missing.push("/etc/nginx/mime.types is missing (run scripts/setup-test-deps.sh)".to_owned());
+        missing
+            .push("/etc/nginx/mime.types is missing (run scripts/setup-test-deps.sh)".to_owned());
     }
     if !Path::new(DOCS).join("index.html").is_file() {
-        missing.push(format!("{DOCS} is missing: python3.11-doc is not installed (run scripts/setup-test-deps.sh)"));
+        missing.push(format!(
+            "{DOCS} is missing: python3.11-doc is not installed (run scripts/setup-test-deps.sh)"
+        ));
     }
     if !oracle.is_file() {
         missing.push(format!(
@@ -85,8 +88,13 @@ impl Nginx {
             String::from_utf8_lossy(&out.stderr)
         );
         let pidfile = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        assert!(!pidfile.is_empty(), "scripts/serve-docs.sh printed no pid file");
-        Nginx { pidfile: pidfile.into() }
+        assert!(
+            !pidfile.is_empty(),
+            "scripts/serve-docs.sh printed no pid file"
+        );
+        Nginx {
+            pidfile: pidfile.into(),
+        }
     }
 }
 
@@ -98,7 +106,10 @@ impl Drop for Nginx {
             .stdin(Stdio::null())
             .status();
         if !matches!(stopped, Ok(s) if s.success()) {
-            eprintln!("warning: scripts/stop-docs.sh {} failed: {stopped:?}", self.pidfile.display());
+            eprintln!(
+                "warning: scripts/stop-docs.sh {} failed: {stopped:?}",
+                self.pidfile.display()
+            );
         }
     }
 }
@@ -117,7 +128,11 @@ fn read_oracle(path: &Path) -> Vec<Case> {
         .map(|(i, line)| {
             let fields: Vec<&str> = line.split('\t').collect();
             let [url, internal, external] = fields[..] else {
-                panic!("{}:{}: expected URL<TAB>internal<TAB>external: {line:?}", path.display(), i + 1);
+                panic!(
+                    "{}:{}: expected URL<TAB>internal<TAB>external: {line:?}",
+                    path.display(),
+                    i + 1
+                );
             };
             let n = |s: &str| {
                 s.parse::<u64>()
@@ -125,7 +140,11 @@ fn read_oracle(path: &Path) -> Vec<Case> {
             };
             Case {
                 url: url.to_owned(),
-                expected: format!("{{\"internal\":{},\"external\":{}}}\n", n(internal), n(external)),
+                expected: format!(
+                    "{{\"internal\":{},\"external\":{}}}\n",
+                    n(internal),
+                    n(external)
+                ),
             }
         })
         .collect()
@@ -196,7 +215,10 @@ fn describe(case: &Case, got: &Outcome) -> String {
     );
     let stderr = String::from_utf8_lossy(&got.stderr);
     if !stderr.trim().is_empty() {
-        msg.push_str(&format!("\n    stderr: {}", stderr.trim_end().replace('\n', "\n            ")));
+        msg.push_str(&format!(
+            "\n    stderr: {}",
+            stderr.trim_end().replace('\n', "\n            ")
+        ));
     }
     msg
 }
@@ -231,7 +253,8 @@ fn python_docs_match_the_go_tool() {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(case) = cases.get(i) else { break };
                 let got = run_binary(&case.url);
-                let ok = got.stdout == case.expected.as_bytes() && got.status.is_some_and(|s| s.success());
+                let ok = got.stdout == case.expected.as_bytes()
+                    && got.status.is_some_and(|s| s.success());
                 if !ok {
                     mismatches.lock().unwrap().push((i, describe(case, &got)));
                 }

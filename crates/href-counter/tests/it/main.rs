@@ -2,3 +2,16 @@
 
 // Every python3.11-doc page through the real binary, against the original Go tool's answers.
 mod corpus;
+
+// Running the binary, the error-line contract, temp dirs and a self-aware HTTP server.
+mod support;
+// The url=... contract, redirects, usage errors, help, version, User-Agent, https.
+mod cli;
+// Several inputs in one run, local files, standard input and --base.
+mod inputs;
+// Encodings, charsets, slow and stalled servers, body limits, statuses and content types.
+mod fetching;
+// --report, --format json/ndjson/csv/markdown and --scope, decoded into test-owned structs.
+mod formats;
+// Garbage, truncated, gigantic and deeply nested pages: an answer or a clean error, no panic.
+mod robustness;

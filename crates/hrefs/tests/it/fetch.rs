@@ -649,7 +649,6 @@ fn run_child(test: &str, env: &[(&str, &str)]) -> std::process::Output {
     cmd.args([
         "--exact",
         test,
-        "--include-ignored",
         "--nocapture",
         "--test-threads=1",
     ]);
@@ -708,7 +707,7 @@ fn proxy_variables_are_honoured() {
 }
 
 #[tokio::test]
-#[ignore = "run by proxy_variables_are_honoured with the proxy variables set"]
+// Does its work only when re-run by proxy_variables_are_honoured, with the proxy variables set.
 async fn child_fetches_through_the_proxy() {
     if !is_child("fetch::child_fetches_through_the_proxy") {
         return;
@@ -745,7 +744,7 @@ fn socks_proxies_are_refused_up_front() {
 }
 
 #[test]
-#[ignore = "run by socks_proxies_are_refused_up_front with ALL_PROXY set"]
+// Does its work only when re-run by socks_proxies_are_refused_up_front, with ALL_PROXY set.
 fn child_refuses_socks() {
     if !is_child("fetch::child_refuses_socks") {
         return;
