@@ -15,7 +15,7 @@
 #
 # usage: bench/e2e.sh
 # environment:
-#   HREF_COUNTER      binary to measure (default: build with `cargo build --release`)
+#   HREF_COUNTER      binary to measure (default: build with scripts/build-static.sh)
 #   GO_HREF_COUNTER   the original Go tool, to measure side by side (optional)
 #   BENCH_PORT        first of the two loopback ports used (default 18090, also uses +1)
 #   BENCH_RUNS        hyperfine runs for (a) and (c) (default 10, at least 10 advised)
@@ -55,10 +55,8 @@ fi
 if [[ -n ${HREF_COUNTER:-} ]]; then
     bin=$HREF_COUNTER
 else
-    note "building the release binary (cargo build --release -p href-counter)"
-    (cd "$root" && cargo build --quiet --release -p href-counter)
-    bin=${CARGO_TARGET_DIR:-$root/target}/release/href-counter
-    [[ $bin == /* ]] || bin=$root/$bin
+    note "building the release binary as it ships (scripts/build-static.sh)"
+    bin=$("$root/scripts/build-static.sh")
 fi
 [[ -x $bin ]] || die "no binary at $bin"
 
