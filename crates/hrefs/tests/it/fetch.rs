@@ -646,12 +646,7 @@ const CHILD: &str = "HREFS_IT_CHILD";
 
 fn run_child(test: &str, env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(std::env::current_exe().expect("the test binary's path"));
-    cmd.args([
-        "--exact",
-        test,
-        "--nocapture",
-        "--test-threads=1",
-    ]);
+    cmd.args(["--exact", test, "--nocapture", "--test-threads=1"]);
     for var in [
         "http_proxy",
         "https_proxy",
