@@ -11,7 +11,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoUrl<'a> {
     /// The scheme, lower-cased (Go's `URL.Scheme`); empty for a relative reference.
-    pub scheme: String,
+    /// Borrowed from the input unless it held upper-case letters.
+    pub scheme: Cow<'a, str>,
     /// Go's `URL.Host`: the authority after any `userinfo@`, `%`-escapes decoded, port and
     /// IPv6 brackets kept (`[fe80::1%en0]:80`); empty when there is no authority. Borrowed
     /// from the input unless it held an escape.
@@ -60,17 +61,16 @@ pub enum GoUrlError {
 /// needs from it, or the error Go would report.
 ///
 /// The input is raw bytes, as a Go string is: invalid UTF-8 is fine where Go accepts it.
-/// Only the scheme allocates (when there is one), and the host when it holds an escape.
+/// Allocates only for an upper-case scheme or a host holding an escape.
 pub fn parse(raw: &[u8]) -> Result<GoUrl<'_>, GoUrlError> {
-    let Scan {
-        hash,
-        query,
-        escaped,
-    } = scan(raw)?;
-    let url = parse_reference(&raw[..hash], query, escaped)?;
+    let scan = scan(raw)?;
+    let url = parse_reference(&raw[..scan.hash], &scan)?;
     // Everything after the first '#' is the fragment, whose escapes alone are checked.
-    if let Some(fragment) = raw.get(hash + 1..) {
-        check_escapes(fragment, Mode::Fragment)?;
+    if let Some(fragment) = raw.get(scan.hash + 1..) {
+        // `contains` is a fast word-wise search: most fragments have no escape.
+        if fragment.contains(&b'%') {
+            check_escapes(fragment, Mode::Fragment)?;
+        }
     }
     Ok(url)
 }
@@ -97,6 +97,9 @@ const QUESTION: u8 = 2;
 const PERCENT: u8 = 4;
 /// Byte class for [`scan`]: '#', the fragment starts at the first one.
 const HASH: u8 = 8;
+/// Byte class for [`scan`]: ':', without which there is neither a scheme nor a colon in the
+/// first segment to look for.
+const COLON: u8 = 16;
 
 /// The [`scan`] class of each byte value, 0 for the bytes it passes over.
 static SCAN_CLASS: [u8; 256] = {
@@ -110,6 +113,7 @@ static SCAN_CLASS: [u8; 256] = {
     table[b'?' as usize] = QUESTION;
     table[b'%' as usize] = PERCENT;
     table[b'#' as usize] = HASH;
+    table[b':' as usize] = COLON;
     table
 };
 
@@ -121,6 +125,8 @@ struct Scan {
     query: usize,
     /// Whether a '%' comes before `query`.
     escaped: bool,
+    /// Whether a ':' comes before `hash`.
+    colon: bool,
 }
 
 /// One pass over the input: finds the fragment and the query, notes whether there are
@@ -129,6 +135,7 @@ struct Scan {
 fn scan(raw: &[u8]) -> Result<Scan, GoUrlError> {
     let mut query = None;
     let mut escaped = false;
+    let mut colon = false;
     let mut classify = |bytes: &[u8], offset: usize| -> Result<Option<usize>, GoUrlError> {
         for (i, &b) in bytes.iter().enumerate() {
             match SCAN_CLASS[usize::from(b)] {
@@ -138,6 +145,7 @@ fn scan(raw: &[u8]) -> Result<Scan, GoUrlError> {
                     query.get_or_insert(offset + i);
                 }
                 PERCENT => escaped |= query.is_none(),
+                COLON => colon = true,
                 _ => return Ok(Some(offset + i)),
             }
         }
@@ -167,13 +175,20 @@ fn scan(raw: &[u8]) -> Result<Scan, GoUrlError> {
         hash,
         query: query.unwrap_or(hash),
         escaped,
+        colon,
     })
 }
 
 /// Go's `parse` (not via request) on the part before '#', given what [`scan`] found.
-fn parse_reference(reference: &[u8], query: usize, escaped: bool) -> Result<GoUrl<'_>, GoUrlError> {
+fn parse_reference<'a>(reference: &'a [u8], found: &Scan) -> Result<GoUrl<'a>, GoUrlError> {
+    let Scan {
+        query,
+        escaped,
+        colon,
+        ..
+    } = *found;
     let mut url = GoUrl {
-        scheme: String::new(),
+        scheme: Cow::Borrowed(""),
         host: Cow::Borrowed(&[]),
         opaque: false,
     };
@@ -181,13 +196,10 @@ fn parse_reference(reference: &[u8], query: usize, escaped: bool) -> Result<GoUr
         return Ok(url);
     }
 
-    let scheme = scheme_len(reference)?;
+    // A scheme ends with a ':': most references (relative ones) have none to look for.
+    let scheme = if colon { scheme_len(reference)? } else { 0 };
     if scheme != 0 {
-        url.scheme.reserve_exact(scheme);
-        // Scheme bytes are ASCII letters, digits and "+-.".
-        for &b in &reference[..scheme] {
-            url.scheme.push(char::from(b.to_ascii_lowercase()));
-        }
+        url.scheme = lower_scheme(&reference[..scheme]);
     }
     // The query is not validated at all; with or without a trailing lone '?' (ForceQuery),
     // what precedes the first '?' is the rest. A scheme holds no '?', so the query starts
@@ -202,7 +214,7 @@ fn parse_reference(reference: &[u8], query: usize, escaped: bool) -> Result<GoUr
             return Ok(url);
         }
         let mut first_segment = rest.iter().take_while(|&&b| b != b'/');
-        if first_segment.any(|&b| b == b':') {
+        if colon && first_segment.any(|&b| b == b':') {
             return Err(GoUrlError::ColonInFirstSegment);
         }
     }
@@ -219,6 +231,20 @@ fn parse_reference(reference: &[u8], query: usize, escaped: bool) -> Result<GoUr
         check_escapes(path, Mode::Path)?;
     }
     Ok(url)
+}
+
+/// The scheme as Go keeps it, lower-cased; borrowed when it already is.
+fn lower_scheme(scheme: &[u8]) -> Cow<'_, str> {
+    // Scheme bytes are ASCII letters, digits and "+-.", so this is always valid UTF-8.
+    match std::str::from_utf8(scheme) {
+        Ok(s) if !scheme.iter().any(u8::is_ascii_uppercase) => Cow::Borrowed(s),
+        _ => Cow::Owned(
+            scheme
+                .iter()
+                .map(|&b| char::from(b.to_ascii_lowercase()))
+                .collect(),
+        ),
+    }
 }
 
 /// Go's `getScheme`: the length of the scheme when the input starts with a letter followed
@@ -629,6 +655,11 @@ mod tests {
         (b"a b:c", E("first path segment in url cannot contain colon")),
         (b"1a/b:c", K("", b"", false)), // colon after the first '/'
         (b"a?b:c", K("", b"", false)),  // colon only in the query
+        (b"a#b:c", K("", b"", false)),  // colon only in the fragment
+        (b"a#%zz:", E("invalid url escape \"%zz\"")),
+        (b"a#b%", E("invalid url escape \"%\"")),
+        (b"a#b%4g", E("invalid url escape \"%4g\"")),
+        (b"a#b%41", K("", b"", false)),
         // A ':' first means an empty scheme.
         (b":foo", E("missing protocol scheme")),
         (b"://x", E("missing protocol scheme")),
@@ -743,6 +774,11 @@ mod tests {
             match (parse(input), want) {
                 (Ok(url), Want::Ok(scheme, host, opaque)) => {
                     assert_eq!(url.scheme, *scheme, "scheme of {shown:?}");
+                    // Borrowed unless it had to be lower-cased.
+                    let lower = !input.iter().any(u8::is_ascii_uppercase);
+                    if lower {
+                        assert!(matches!(url.scheme, Cow::Borrowed(_)), "{shown:?}");
+                    }
                     assert_eq!(url.host.as_ref(), *host, "host of {shown:?}");
                     assert_eq!(url.opaque, *opaque, "opaque of {shown:?}");
                 }

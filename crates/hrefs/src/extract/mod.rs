@@ -112,6 +112,10 @@ impl Anchor {
 }
 
 fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
+    // The common value has neither a '\r' nor a '&': one search tells.
+    if memchr::memchr2(b'\r', b'&', raw).is_none() {
+        return Cow::Borrowed(raw);
+    }
     match unescape::convert_newlines(raw) {
         Cow::Borrowed(b) => unescape(b, true),
         Cow::Owned(b) => Cow::Owned(unescape(&b, true).into_owned()),
@@ -245,32 +249,24 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
     }
 
     fn tag_start(&mut self, name: &Name, end: bool) -> Interest {
+        // Called for every tag, and most are skipped: decide before touching anything. A
+        // skipped tag gets no other call, so its `tag`, `values` and `scratch` don't matter.
         let c = &mut *self.c;
-        c.values.clear();
-        c.scratch.clear();
-        c.tag = Tag::Other;
-        if name.is(A) {
+        let tag = if name.is(A) {
             if end {
-                c.tag = Tag::AnchorEnd;
-                return Interest::Attributes;
-            }
-            // A new <a> closes the open one, as in a browser.
-            if c.pending {
-                c.pending = false;
-                (self.on_anchor)(&c.anchor);
-            }
-            c.anchor.clear();
-            c.tag = Tag::Anchor;
-            return if c.options.anchor_details {
-                Interest::AttributesAndPosition
+                Tag::AnchorEnd
             } else {
-                Interest::Attributes
-            };
-        }
-        if end {
+                // A new <a> closes the open one, as in a browser.
+                if c.pending {
+                    c.pending = false;
+                    (self.on_anchor)(&c.anchor);
+                }
+                c.anchor.clear();
+                Tag::Anchor
+            }
+        } else if end {
             return Interest::Skip;
-        }
-        c.tag = if name.is(BASE) {
+        } else if name.is(BASE) {
             Tag::Base
         } else if name.is(META) {
             Tag::Meta
@@ -281,7 +277,14 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         } else {
             return Interest::Skip;
         };
-        Interest::Attributes
+        c.tag = tag;
+        c.values.clear();
+        c.scratch.clear();
+        if tag == Tag::Anchor && c.options.anchor_details {
+            Interest::AttributesAndPosition
+        } else {
+            Interest::Attributes
+        }
     }
 
     fn tag_position(&mut self, line: u64, column: u64) {

@@ -13,57 +13,123 @@ use memchr::{memchr, memchr2, memchr_iter, memrchr};
 /// Longest tag or attribute name kept for matching; longer names never match anything we want.
 pub(crate) const NAME_CAP: usize = 16;
 
-/// The elements whose content Go's tokenizer reads as raw text, hiding any tags inside.
+/// The elements whose content Go's tokenizer reads as raw text, hiding any tags inside,
+/// shortest first: [`raw_tags_of_len`] picks the few of one length.
 const RAW_TAGS: [(Name, &[u8]); 10] = {
     const fn raw(s: &'static [u8]) -> (Name, &'static [u8]) {
         (Name::known(s), s)
     }
     [
+        raw(b"xmp"),
+        raw(b"style"),
+        raw(b"title"),
         raw(b"iframe"),
+        raw(b"script"),
         raw(b"noembed"),
         raw(b"noframes"),
         raw(b"noscript"),
-        raw(b"plaintext"),
-        raw(b"script"),
-        raw(b"style"),
         raw(b"textarea"),
-        raw(b"title"),
-        raw(b"xmp"),
+        raw(b"plaintext"),
     ]
 };
 
-/// A lower-cased name: its first [`NAME_CAP`] bytes packed into one word, so that comparing
-/// it with a known name is one integer comparison. Longer names never match anything we want.
+/// The raw-text elements whose name is `len` bytes long: at most three to compare with, and
+/// none for most tags.
+fn raw_tags_of_len(len: usize) -> &'static [(Name, &'static [u8])] {
+    match len {
+        3 => &RAW_TAGS[0..1],
+        5 => &RAW_TAGS[1..3],
+        6 => &RAW_TAGS[3..5],
+        7 => &RAW_TAGS[5..6],
+        8 => &RAW_TAGS[6..9],
+        9 => &RAW_TAGS[9..10],
+        _ => &[],
+    }
+}
+
+/// A name as compared with the names we look for: its first [`NAME_CAP`] bytes packed into
+/// one word, so that comparing it with a known name is one integer comparison. Longer names
+/// never match anything we want.
+///
+/// Bytes are case-folded by setting bit 0x20 (one OR for the whole word, where a real
+/// lower-casing needs a dozen operations). That maps `A..=Z` to `a..=z`, keeps `a..=z` and
+/// '-', and maps every other byte outside them, except '\r' which becomes '-'; names never hold
+/// a '\r' (whitespace ends them). So a name folds to a known name made of `a..=z` and '-'
+/// exactly when it equals it ASCII-case-insensitively, as Go's lower-casing decides.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Name {
     word: u128,
     len: usize,
 }
 
+/// 0x20 in every byte: see [`Name`].
+const FOLD: u128 = u128::MAX / 0xFF * 0x20;
+
+/// `LOW_BYTES[k]` keeps the low `k` bytes of a word.
+static LOW_BYTES: [u128; NAME_CAP + 1] = {
+    let mut masks = [0; NAME_CAP + 1];
+    let mut k = 1;
+    while k <= NAME_CAP {
+        masks[k] = u128::MAX >> (8 * (NAME_CAP - k));
+        k += 1;
+    }
+    masks
+};
+
 impl Name {
-    /// The name `s` (lower case, at most [`NAME_CAP`] bytes), for comparisons.
+    /// The name `s` (`a..=z` and '-' only, at most [`NAME_CAP`] bytes), for comparisons.
     pub(crate) const fn known(s: &[u8]) -> Name {
+        assert!(s.len() <= NAME_CAP);
         let mut word = 0u128;
         let mut i = 0;
         while i < s.len() {
+            assert!(
+                s[i].is_ascii_lowercase() || s[i] == b'-',
+                "not a foldable name"
+            );
             word |= (s[i] as u128) << (8 * i);
             i += 1;
         }
         Name { word, len: s.len() }
     }
 
+    /// Appends `chunk[start..end]`. A name is usually read whole from one chunk: it is then
+    /// loaded as one word and folded all at once.
     #[inline]
-    fn push(&mut self, c: u8) {
-        if self.len < NAME_CAP {
-            self.word |= (c.to_ascii_lowercase() as u128) << (8 * self.len);
+    fn extend(&mut self, chunk: &[u8], start: usize, end: usize) {
+        let added = end - start;
+        let len = self.len + added;
+        if added > 0 && len <= NAME_CAP {
+            let word = match chunk.get(start..start + NAME_CAP) {
+                Some(window) => {
+                    let mut bytes = [0; NAME_CAP];
+                    bytes.copy_from_slice(window);
+                    u128::from_le_bytes(bytes)
+                }
+                // Near the end of the chunk: byte by byte.
+                None => chunk[start..end]
+                    .iter()
+                    .rev()
+                    .fold(0, |word, &c| (word << 8) | u128::from(c)),
+            };
+            // Keep the name's bytes only. Variable u128 shifts cost a handful of instructions
+            // each: the mask comes from a table, and the common whole name needs no shift.
+            let word = (word | FOLD) & LOW_BYTES[added];
+            if self.len == 0 {
+                self.word = word;
+            } else {
+                // `self.len` is below NAME_CAP here, as `added` is positive.
+                self.word |= word << (8 * self.len);
+            }
         }
-        self.len += 1;
+        self.len = len;
     }
 
-    /// Whether this is exactly `other`.
+    /// Whether this is exactly `other` (whose length is at most [`NAME_CAP`]). The lengths
+    /// are compared first: they rule out most names at the cost of one comparison.
     #[inline]
     pub(crate) fn is(&self, other: Name) -> bool {
-        self.len <= NAME_CAP && *self == other
+        self.len == other.len && self.word == other.word
     }
 }
 
@@ -261,8 +327,8 @@ impl Tokenizer {
                 State::TagOpen => {
                     let c = chunk[i];
                     if c.is_ascii_alphabetic() {
-                        self.begin_tag(c, false);
-                        i += 1;
+                        // The letter is read again as the start of the name.
+                        self.begin_tag(false);
                     } else if c == b'/' {
                         self.state = State::EndTagOpen;
                         i += 1;
@@ -281,13 +347,15 @@ impl Tokenizer {
                 }
                 State::EndTagOpen => {
                     let c = chunk[i];
-                    i += 1;
                     if c == b'>' {
                         // "</>" yields nothing at all.
+                        i += 1;
                         self.state = State::Data;
                     } else if c.is_ascii_alphabetic() {
-                        self.begin_tag(c, true);
+                        // The letter is read again as the start of the name.
+                        self.begin_tag(true);
                     } else {
+                        i += 1;
                         self.state = State::BogusComment;
                     }
                 }
@@ -426,13 +494,11 @@ impl Tokenizer {
                     }
                 }
                 match (chunk.get(i), chunk.get(i + 1)) {
-                    (Some(&c), _) if c.is_ascii_alphabetic() => {
-                        self.begin_tag(c, false);
-                        i += 1;
-                    }
+                    // The name starts with the letter, read with the rest of it.
+                    (Some(&c), _) if c.is_ascii_alphabetic() => self.begin_tag(false),
                     (Some(b'/'), Some(&c)) if c.is_ascii_alphabetic() => {
-                        self.begin_tag(c, true);
-                        i += 2;
+                        self.begin_tag(true);
+                        i += 1;
                     }
                     _ => {
                         self.state = State::TagOpen;
@@ -464,9 +530,7 @@ impl Tokenizer {
             // Built in a local so the name is stored once, whole: comparing it right after
             // byte-sized stores would stall on store forwarding.
             let mut name = self.tag;
-            for &c in &chunk[start..i] {
-                name.push(c);
-            }
+            name.extend(chunk, start, i);
             self.tag = name;
             if i == n {
                 return n;
@@ -501,8 +565,7 @@ impl Tokenizer {
                     self.attr_name_done(sink);
                     self.state = State::AfterAttrName;
                 } else {
-                    self.attr.push(c);
-                    i += 1;
+                    // Read again as the first byte of the name.
                     self.state = State::AttrName;
                 }
             }
@@ -518,9 +581,7 @@ impl Tokenizer {
                 }
                 if self.tag_interest != Interest::Skip {
                     let mut name = self.attr;
-                    for &c in &chunk[start..i] {
-                        name.push(c);
-                    }
+                    name.extend(chunk, start, i);
                     self.attr = name;
                 }
                 let Some(&c) = chunk.get(i) else {
@@ -603,9 +664,8 @@ impl Tokenizer {
         }
     }
 
-    fn begin_tag(&mut self, first: u8, end: bool) {
+    fn begin_tag(&mut self, end: bool) {
         self.tag = Name::default();
-        self.tag.push(first);
         self.tag_is_end = end;
         self.state = State::TagName;
     }
@@ -643,11 +703,9 @@ impl Tokenizer {
         self.state = State::Data;
         if !self.tag_is_end {
             // Go switches to raw text after these start tags, self-closing or not.
-            // Every raw-text element's name is 3 to 9 bytes long: most tags are ruled out at once.
-            let raw = match self.tag.len {
-                3..=9 => RAW_TAGS.iter().find(|(name, _)| self.tag == *name),
-                _ => None,
-            };
+            let raw = raw_tags_of_len(self.tag.len)
+                .iter()
+                .find(|(name, _)| self.tag.is(*name));
             if let Some(&(_, raw)) = raw {
                 self.raw_tag = raw;
                 self.state = match raw {
@@ -663,9 +721,7 @@ impl Tokenizer {
     /// it is an ordinary end tag, as if its name had just been read.
     fn raw_end_tag<S: TokenSink>(&mut self, chunk: &[u8], mut i: usize, sink: &mut S) -> usize {
         self.tag = Name::default();
-        for &c in self.raw_tag {
-            self.tag.push(c);
-        }
+        self.tag.extend(self.raw_tag, 0, self.raw_tag.len());
         self.tag_is_end = true;
         self.tag_start = (self.offset + i as u64).saturating_sub(2 + self.raw_tag.len() as u64);
         if is_space(chunk[i]) {
@@ -843,5 +899,59 @@ fn raw_resume(from: Raw) -> State {
         Raw::Script => State::Script(Script::Data),
         Raw::ScriptEscaped => State::Script(Script::Escaped),
         Raw::ScriptDoubleEscaped => State::Script(Script::DoubleEscaped),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_tags_by_length() {
+        for len in 0..=NAME_CAP + 1 {
+            let want: Vec<_> = RAW_TAGS.iter().filter(|(n, _)| n.len == len).collect();
+            let got: Vec<_> = raw_tags_of_len(len).iter().collect();
+            assert_eq!(got.len(), want.len(), "length {len}");
+            assert!(got.iter().all(|(n, s)| n.len == len && s.len() == len));
+        }
+    }
+
+    #[test]
+    fn names_fold_case() {
+        let href = Name::known(b"href");
+        let equiv = Name::known(b"http-equiv");
+        let read = |bytes: &[u8], split: usize| {
+            let split = split.min(bytes.len());
+            let mut name = Name::default();
+            name.extend(bytes, 0, split);
+            name.extend(bytes, split, bytes.len());
+            // And read from a longer chunk, a word at a time.
+            let mut padded = bytes.to_vec();
+            padded.extend_from_slice(&[b'X'; NAME_CAP]);
+            let mut whole = Name::default();
+            whole.extend(&padded, 0, bytes.len());
+            assert!(name == whole, "{bytes:?}");
+            name
+        };
+        for split in 0..=4 {
+            assert!(read(b"href", split).is(href));
+            assert!(read(b"HrEF", split).is(href));
+            assert!(read(b"HTTP-Equiv", split).is(equiv));
+            assert!(!read(b"hrefs", split).is(href));
+            assert!(!read(b"hre", split).is(href));
+        }
+        // Only the letters' own other case folds onto a letter, and nothing but '-' onto '-'.
+        for b in 0..=255u8 {
+            for known in b'a'..=b'z' {
+                let want = b.to_ascii_lowercase() == known;
+                assert_eq!(read(&[b], 0).is(Name::known(&[known])), want, "{b:#x}");
+            }
+            assert_eq!(read(&[b], 1).is(Name::known(b"-")), b == b'-' || b == b'\r');
+        }
+        // Past the cap nothing matches, however the name began.
+        let mut long = read(b"href", 2);
+        long.extend(b"abcdefghijklmnop", 0, 16);
+        assert_eq!(long.len, 20);
+        assert!(!long.is(href));
     }
 }
