@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=$(rustc -vV | sed -n 's/^host: //p')
 # An explicit --target keeps these flags away from build scripts and proc-macros.
-RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static ${RUSTFLAGS:-}" \
+# getrandom finds glibc's getrandom() with dlsym, which a static binary cannot do, and would
+# fall back to /dev/urandom, absent from an empty root (the resolver's RNG then panics): use
+# the system call directly.
+RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static --cfg getrandom_backend=\"linux_getrandom\" ${RUSTFLAGS:-}" \
     cargo build --quiet --release --locked -p href-counter --target "$target" >&2
 dir=${CARGO_TARGET_DIR:-target}
 [[ $dir == /* ]] || dir=$PWD/$dir
