@@ -398,12 +398,17 @@ impl Collector {
         }
     }
 
-    fn value(&self, attr: Attr) -> Option<Cow<'_, [u8]>> {
-        let buf = if self.tag == Tag::Anchor {
+    /// Where the current tag's attribute values were stored (see [`Collector::buf`]).
+    fn values_buf(&self) -> &[u8] {
+        if self.tag == Tag::Anchor {
             &self.anchor.buf
         } else {
             &self.scratch
-        };
+        }
+    }
+
+    fn value(&self, attr: Attr) -> Option<Cow<'_, [u8]>> {
+        let buf = self.values_buf();
         self.values
             .iter()
             .find(|(a, _)| *a == attr)
@@ -416,12 +421,7 @@ impl Collector {
             .iter()
             .filter(|(a, _)| *a == Attr::Id)
             .map(|(_, r)| {
-                let buf = if self.tag == Tag::Anchor {
-                    &self.anchor.buf
-                } else {
-                    &self.scratch
-                };
-                String::from_utf8_lossy(&attr_value(&buf[r.clone()])).into_owned()
+                String::from_utf8_lossy(&attr_value(&self.values_buf()[r.clone()])).into_owned()
             })
             .collect();
         self.facts.fragment_targets.extend(ids);
