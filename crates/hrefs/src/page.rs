@@ -65,11 +65,25 @@ pub struct PageOptions {
 /// Streams one page through extraction and counting.
 struct Scan {
     extractor: Extractor,
+    tally: Tally,
+    first_bytes: Vec<u8>,
+}
+
+/// What is kept of each anchor as it is found.
+struct Tally {
     counts: CompatCounts,
     anchors: Vec<Anchor>,
     page_host: Vec<u8>,
     keep_anchors: bool,
-    first_bytes: Vec<u8>,
+}
+
+impl Tally {
+    fn add(&mut self, anchor: &Anchor) {
+        self.counts.add_anchor(anchor, &self.page_host);
+        if self.keep_anchors {
+            self.anchors.push(anchor.clone());
+        }
+    }
 }
 
 impl Scan {
@@ -79,10 +93,12 @@ impl Scan {
                 anchor_details: keep_anchors,
                 fragment_targets: false,
             }),
-            counts: CompatCounts::default(),
-            anchors: Vec::new(),
-            page_host,
-            keep_anchors,
+            tally: Tally {
+                counts: CompatCounts::default(),
+                anchors: Vec::new(),
+                page_host,
+                keep_anchors,
+            },
             first_bytes: Vec::new(),
         }
     }
@@ -92,37 +108,27 @@ impl Scan {
             let take = (3 - self.first_bytes.len()).min(chunk.len());
             self.first_bytes.extend_from_slice(&chunk[..take]);
         }
-        let (counts, anchors, host, keep) = (
-            &mut self.counts,
-            &mut self.anchors,
-            &self.page_host,
-            self.keep_anchors,
-        );
-        self.extractor.write(chunk, &mut |a: &Anchor| {
-            counts.add_anchor(a, host);
-            if keep {
-                anchors.push(a.clone());
-            }
-        });
+        let tally = &mut self.tally;
+        self.extractor.write(chunk, &mut |a: &Anchor| tally.add(a));
     }
 
     fn finish(self, mut origin: Origin, base: &Url, scope: Scope) -> PageReport {
         let Scan {
             extractor,
-            mut counts,
-            mut anchors,
-            page_host,
-            keep_anchors,
+            mut tally,
             first_bytes,
         } = self;
-        let facts: PageFacts = extractor.finish(&mut |a: &Anchor| {
-            counts.add_anchor(a, &page_host);
-            if keep_anchors {
-                anchors.push(a.clone());
-            }
-        });
+        let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a));
         origin.first_bytes = first_bytes;
-        report::build(origin, counts, &facts, &anchors, base, scope, &page_host)
+        report::build(
+            origin,
+            tally.counts,
+            &facts,
+            &tally.anchors,
+            base,
+            scope,
+            &tally.page_host,
+        )
     }
 }
 

@@ -300,6 +300,15 @@ fn find(needle: u8, hay: &[u8]) -> Option<usize> {
     memchr(needle, &hay[i..]).map(|k| i + k)
 }
 
+/// The index of the first non-whitespace byte at or after `i` (the chunk's length if none).
+#[inline]
+fn skip_space(chunk: &[u8], mut i: usize) -> usize {
+    while i < chunk.len() && is_space(chunk[i]) {
+        i += 1;
+    }
+    i
+}
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c')
 }
@@ -543,9 +552,7 @@ impl Tokenizer {
         }
         loop {
             if self.state == State::BeforeAttrName {
-                while i < n && is_space(chunk[i]) {
-                    i += 1;
-                }
+                i = skip_space(chunk, i);
                 let Some(&c) = chunk.get(i) else {
                     return n;
                 };
@@ -594,9 +601,7 @@ impl Tokenizer {
                 self.state = State::AfterAttrName;
             }
             if self.state == State::AfterAttrName {
-                while i < n && is_space(chunk[i]) {
-                    i += 1;
-                }
+                i = skip_space(chunk, i);
                 let Some(&c) = chunk.get(i) else {
                     return n;
                 };
@@ -608,9 +613,7 @@ impl Tokenizer {
                 self.state = State::BeforeAttrValue;
             }
             if self.state == State::BeforeAttrValue {
-                while i < n && is_space(chunk[i]) {
-                    i += 1;
-                }
+                i = skip_space(chunk, i);
                 let Some(&c) = chunk.get(i) else {
                     return n;
                 };
