@@ -5,17 +5,27 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use bytes::Bytes;
 use url::Url;
 
 use crate::classify::Scope;
 use crate::compat::{self, CompatCounts};
 use crate::extract::{Anchor, ExtractOptions, Extractor, PageFacts};
-use crate::fetch::Fetcher;
+use crate::fetch::{Fetcher, Response};
 use crate::report::{self, Hop, Origin, PageReport};
 use crate::{Error, Result};
 
 /// Bytes read at a time from files and standard input.
 const READ_CHUNK: usize = 64 * 1024;
+
+/// Past this many bytes of a web page, the rest is extracted on a thread of its own while the
+/// next chunks download, so that on a large page receiving and extracting overlap. Below it
+/// (most pages), starting a thread would cost more than it saves.
+const OVERLAP_AFTER: u64 = 1 << 20;
+
+/// Chunks in flight between the download and the extraction thread: enough to ride out
+/// uneven arrival, few enough to keep memory flat (chunks are at most a few hundred kB).
+const OVERLAP_QUEUE: usize = 8;
 
 /// Where a page comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,10 +200,7 @@ async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Res
             content_type: response.content_type().unwrap_or_default().to_string(),
         });
     }
-    let mut scan = Scan::new(page_host, options.links);
-    while let Some(chunk) = response.chunk().await? {
-        scan.write(&chunk);
-    }
+    let scan = scan_body(&mut response, Scan::new(page_host, options.links)).await?;
     let origin = Origin {
         input: raw.to_string(),
         url: Some(final_url.clone()),
@@ -211,6 +218,42 @@ async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Res
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
     Ok(scan.finish(origin, &final_url, options.scope))
+}
+
+/// Streams the body of `response` through `scan`, on another thread past [`OVERLAP_AFTER`].
+async fn scan_body(response: &mut Response, mut scan: Scan) -> Result<Scan> {
+    let mut read = 0;
+    while read < OVERLAP_AFTER {
+        let Some(chunk) = response.chunk().await? else {
+            return Ok(scan);
+        };
+        read += chunk.len() as u64;
+        scan.write(&chunk);
+    }
+    let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(OVERLAP_QUEUE);
+    let (give_back, scanned) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("extract".into())
+        .spawn(move || {
+            while let Some(chunk) = queue.blocking_recv() {
+                scan.write(&chunk);
+            }
+            // The receiver is only gone when the fetch failed: the scan is not needed then.
+            let _ = give_back.send(scan);
+        })
+        .map_err(|source| Error::Read {
+            input: response.url().to_string(),
+            source,
+        })?;
+    while let Some(chunk) = response.chunk().await? {
+        if chunks.send(chunk).await.is_err() {
+            break;
+        }
+    }
+    drop(chunks);
+    Ok(scanned
+        .await
+        .expect("the extraction thread hands its scan back unless it panicked"))
 }
 
 fn analyze_reader(

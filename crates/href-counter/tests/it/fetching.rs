@@ -226,6 +226,23 @@ fn a_body_stalled_midway_times_out() {
 }
 
 #[test]
+fn a_large_body_stalled_midway_times_out() {
+    // Past the first MiB the rest of a page is extracted on another thread: a stall there
+    // must still end in the timeout, not in a hang or a partial count.
+    let piece = r#"<a href="/a">a</a> "#;
+    let server = TestServer::start(vec![(
+        "/",
+        Route::html(Vec::new())
+            .body_repeat(piece, 8 << 20)
+            .stall_after(3 << 20),
+    )]);
+    let url = server.url("/");
+    let out = hc(&["--timeout", "2", &url]);
+    out.assert_failed(1, &["timed out", &url]);
+    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+}
+
+#[test]
 fn headers_that_never_come_time_out() {
     let server = TestServer::start(vec![(
         "/",
@@ -376,6 +393,24 @@ fn an_endless_stream_stops_at_the_default_limit() {
         "took {:?}",
         out.elapsed
     );
+}
+
+#[test]
+fn every_link_of_a_multi_megabyte_page_is_counted() {
+    // 20 links in each 1000-byte piece, and pieces cut across every read: the count must be
+    // exact on both sides of the switch to the extraction thread after the first MiB.
+    let piece = format!(
+        "{}{}",
+        r#"<a href="/in">in</a><a href="http://example.com/">out</a> "#.repeat(10),
+        "x".repeat(1000 - 10 * 58)
+    );
+    assert_eq!(piece.len(), 1000);
+    let server = TestServer::start(vec![(
+        "/",
+        Route::html(Vec::new()).body_repeat(piece, 5_000_000),
+    )]);
+    hc(&["--timeout", "300", &server.url("/")])
+        .assert_ok("{\"internal\":50000,\"external\":50000}\n");
 }
 
 #[test]

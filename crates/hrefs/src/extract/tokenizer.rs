@@ -300,6 +300,77 @@ fn find(needle: u8, hay: &[u8]) -> Option<usize> {
     memchr(needle, &hay[i..]).map(|k| i + k)
 }
 
+/// The length of the tag name at the start of `s` (all of `s` if nothing ends it).
+#[inline(always)]
+fn tag_name_len(s: &[u8]) -> usize {
+    s.iter()
+        .position(|&c| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>'))
+        .unwrap_or(s.len())
+}
+
+/// Where a tag the sink skips ends, its attributes read with the rules of [`Tokenizer::tag`]
+/// from `chunk[i]` in its `BeforeAttrName` state: `Ok` with the index after its '>', or, when
+/// the chunk ends first, `Err` with where that state last began (the tokenizer resumes there,
+/// so at most one attribute is read twice).
+fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
+    let n = chunk.len();
+    loop {
+        let resume = i;
+        i = skip_space(chunk, i);
+        let Some(&c) = chunk.get(i) else {
+            return Err(resume);
+        };
+        match c {
+            b'>' => return Ok(i + 1),
+            b'/' => i += 1,
+            b'=' => {}
+            _ => {
+                while i < n
+                    && !matches!(
+                        chunk[i],
+                        b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
+                    )
+                {
+                    i += 1;
+                }
+                let Some(&c) = chunk.get(i) else {
+                    return Err(resume);
+                };
+                if c != b'=' && c != b'>' {
+                    i += 1;
+                }
+            }
+        }
+        i = skip_space(chunk, i);
+        let Some(&c) = chunk.get(i) else {
+            return Err(resume);
+        };
+        if c != b'=' {
+            continue;
+        }
+        i = skip_space(chunk, i + 1);
+        let Some(&c) = chunk.get(i) else {
+            return Err(resume);
+        };
+        if c == b'"' || c == b'\'' {
+            match find(c, &chunk[i + 1..]) {
+                None => return Err(resume),
+                Some(k) => i += k + 2,
+            }
+        } else if c != b'>' {
+            while i < n && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>') {
+                i += 1;
+            }
+            let Some(&c) = chunk.get(i) else {
+                return Err(resume);
+            };
+            if c != b'>' {
+                i += 1;
+            }
+        }
+    }
+}
+
 /// The index of the first non-whitespace byte at or after `i` (the chunk's length if none).
 #[inline]
 fn skip_space(chunk: &[u8], mut i: usize) -> usize {
@@ -502,22 +573,69 @@ impl Tokenizer {
                         i += 1;
                     }
                 }
-                match (chunk.get(i), chunk.get(i + 1)) {
+                let end = match (chunk.get(i), chunk.get(i + 1)) {
                     // The name starts with the letter, read with the rest of it.
-                    (Some(&c), _) if c.is_ascii_alphabetic() => self.begin_tag(false),
+                    (Some(&c), _) if c.is_ascii_alphabetic() => false,
                     (Some(b'/'), Some(&c)) if c.is_ascii_alphabetic() => {
-                        self.begin_tag(true);
                         i += 1;
+                        true
                     }
                     _ => {
                         self.state = State::TagOpen;
                         return i;
                     }
+                };
+                i = self.whole_tag(chunk, i, end, sink);
+                match self.state {
+                    State::Data if i < n => continue,
+                    State::TagName | State::BeforeAttrName => {}
+                    _ => return i,
                 }
             }
             i = self.tag(chunk, i, sink);
             if i == n || self.state != State::Data {
                 return i;
+            }
+        }
+    }
+
+    /// A tag whose name starts at `chunk[start]`, read in local variables as far as possible:
+    /// most tags are skipped and lie whole in the chunk, and for them this never goes through
+    /// the state machine. Otherwise it leaves the tokenizer in the state where [`Self::tag`]
+    /// carries on (or in the state after the tag) and returns where to resume.
+    #[inline(always)]
+    fn whole_tag<S: TokenSink>(
+        &mut self,
+        chunk: &[u8],
+        start: usize,
+        end: bool,
+        sink: &mut S,
+    ) -> usize {
+        let name_end = start + tag_name_len(&chunk[start..]);
+        if name_end == chunk.len() {
+            self.begin_tag(end);
+            return start;
+        }
+        let mut name = Name::default();
+        name.extend(chunk, start, name_end);
+        self.tag = name;
+        self.tag_is_end = end;
+        // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
+        let i = name_end + usize::from(is_space(chunk[name_end]));
+        let interest = sink.tag_start(&name, end);
+        if interest != Interest::Skip {
+            self.enter_attributes(interest, chunk, sink);
+            return i;
+        }
+        match skipped_tag_end(chunk, i) {
+            Ok(after) => {
+                self.enter_content();
+                after
+            }
+            Err(resume) => {
+                self.tag_interest = Interest::Skip;
+                self.state = State::BeforeAttrName;
+                resume
             }
         }
     }
@@ -674,8 +792,14 @@ impl Tokenizer {
     }
 
     fn tag_name_done<S: TokenSink>(&mut self, chunk: &[u8], sink: &mut S) {
-        self.tag_interest = sink.tag_start(&self.tag, self.tag_is_end);
-        if self.tag_interest == Interest::AttributesAndPosition && self.track_lines {
+        let interest = sink.tag_start(&self.tag, self.tag_is_end);
+        self.enter_attributes(interest, chunk, sink);
+    }
+
+    /// The tag's name is read: on to its attributes, with the sink's `interest` in them.
+    fn enter_attributes<S: TokenSink>(&mut self, interest: Interest, chunk: &[u8], sink: &mut S) {
+        self.tag_interest = interest;
+        if interest == Interest::AttributesAndPosition && self.track_lines {
             // A tag name holds no whitespace, so no newline lies between the '<' and here, even
             // when the '<' was in an earlier chunk.
             let at = self.tag_start.max(self.offset);
@@ -703,6 +827,11 @@ impl Tokenizer {
         if self.tag_interest != Interest::Skip {
             sink.tag_end(self_closing);
         }
+        self.enter_content();
+    }
+
+    /// The tag is complete: on to what follows it, raw text after some start tags.
+    fn enter_content(&mut self) {
         self.state = State::Data;
         if !self.tag_is_end {
             // Go switches to raw text after these start tags, self-closing or not.
