@@ -194,6 +194,17 @@ enum State {
     ScriptDoubleEscapeStart(u8),
 }
 
+/// Where the tokenizer goes after [`Tokenizer::whole_tag`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Text (the data state).
+    Text,
+    /// The rest of a tag, in one of the states [`Tokenizer::tag`] handles.
+    Tag,
+    /// Raw text.
+    Other,
+}
+
 /// Where a raw end-tag match started, which decides where a failed match resumes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Raw {
@@ -303,15 +314,14 @@ fn find(needle: u8, hay: &[u8]) -> Option<usize> {
 /// The length of the tag name at the start of `s` (all of `s` if nothing ends it).
 #[inline(always)]
 fn tag_name_len(s: &[u8]) -> usize {
-    s.iter()
-        .position(|&c| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>'))
-        .unwrap_or(s.len())
+    s.iter().position(|&c| ends_tag_name(c)).unwrap_or(s.len())
 }
 
 /// Where a tag the sink skips ends, its attributes read with the rules of [`Tokenizer::tag`]
 /// from `chunk[i]` in its `BeforeAttrName` state: `Ok` with the index after its '>', or, when
 /// the chunk ends first, `Err` with where that state last began (the tokenizer resumes there,
 /// so at most one attribute is read twice).
+#[inline(always)]
 fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
     let n = chunk.len();
     loop {
@@ -325,12 +335,7 @@ fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
             b'/' => i += 1,
             b'=' => {}
             _ => {
-                while i < n
-                    && !matches!(
-                        chunk[i],
-                        b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
-                    )
-                {
+                while i < n && !ends_attr_name(chunk[i]) {
                     i += 1;
                 }
                 let Some(&c) = chunk.get(i) else {
@@ -358,7 +363,7 @@ fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
                 Some(k) => i += k + 2,
             }
         } else if c != b'>' {
-            while i < n && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>') {
+            while i < n && !ends_unquoted(chunk[i]) {
                 i += 1;
             }
             let Some(&c) = chunk.get(i) else {
@@ -382,6 +387,27 @@ fn skip_space(chunk: &[u8], mut i: usize) -> usize {
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c')
+}
+
+/// Whether `c` ends a tag name: whitespace, '/' or '>'.
+#[inline(always)]
+fn ends_tag_name(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>')
+}
+
+/// Whether `c` ends an attribute name: whitespace, '/', '=' or '>'.
+#[inline(always)]
+fn ends_attr_name(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
+    )
+}
+
+/// Whether `c` ends an unquoted attribute value: whitespace or '>'.
+#[inline(always)]
+fn ends_unquoted(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>')
 }
 
 impl Tokenizer {
@@ -508,7 +534,7 @@ impl Tokenizer {
                         } else {
                             self.state = raw_resume(from);
                         }
-                    } else if matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>') {
+                    } else if ends_tag_name(c) {
                         if from == Raw::ScriptDoubleEscaped {
                             i += 1;
                             self.state = State::Script(Script::Escaped);
@@ -531,7 +557,7 @@ impl Tokenizer {
                         } else {
                             self.state = State::Script(Script::Escaped);
                         }
-                    } else if matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>') {
+                    } else if ends_tag_name(c) {
                         i += 1;
                         self.state = State::Script(Script::DoubleEscaped);
                     } else {
@@ -585,10 +611,11 @@ impl Tokenizer {
                         return i;
                     }
                 };
-                i = self.whole_tag(chunk, i, end, sink);
-                match self.state {
-                    State::Data if i < n => continue,
-                    State::TagName | State::BeforeAttrName => {}
+                let next;
+                (i, next) = self.whole_tag(chunk, i, end, sink);
+                match next {
+                    Next::Text if i < n => continue,
+                    Next::Tag => {}
                     _ => return i,
                 }
             }
@@ -602,7 +629,8 @@ impl Tokenizer {
     /// A tag whose name starts at `chunk[start]`, read in local variables as far as possible:
     /// most tags are skipped and lie whole in the chunk, and for them this never goes through
     /// the state machine. Otherwise it leaves the tokenizer in the state where [`Self::tag`]
-    /// carries on (or in the state after the tag) and returns where to resume.
+    /// carries on (or in the state after the tag) and returns where to resume and what comes
+    /// next.
     #[inline(always)]
     fn whole_tag<S: TokenSink>(
         &mut self,
@@ -610,11 +638,11 @@ impl Tokenizer {
         start: usize,
         end: bool,
         sink: &mut S,
-    ) -> usize {
+    ) -> (usize, Next) {
         let name_end = start + tag_name_len(&chunk[start..]);
         if name_end == chunk.len() {
             self.begin_tag(end);
-            return start;
+            return (start, Next::Tag);
         }
         let mut name = Name::default();
         name.extend(chunk, start, name_end);
@@ -625,17 +653,16 @@ impl Tokenizer {
         let interest = sink.tag_start(&name, end);
         if interest != Interest::Skip {
             self.enter_attributes(interest, chunk, sink);
-            return i;
+            return (i, Next::Tag);
         }
         match skipped_tag_end(chunk, i) {
-            Ok(after) => {
-                self.enter_content();
-                after
-            }
+            Ok(after) if !end && self.enter_raw_text(&name) => (after, Next::Other),
+            // Still in the data state the tag began in.
+            Ok(after) => (after, Next::Text),
             Err(resume) => {
                 self.tag_interest = Interest::Skip;
                 self.state = State::BeforeAttrName;
-                resume
+                (resume, Next::Tag)
             }
         }
     }
@@ -646,12 +673,7 @@ impl Tokenizer {
         let n = chunk.len();
         if self.state == State::TagName {
             let start = i;
-            while i < n
-                && !matches!(
-                    chunk[i],
-                    b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'>'
-                )
-            {
+            while i < n && !ends_tag_name(chunk[i]) {
                 i += 1;
             }
             // Built in a local so the name is stored once, whole: comparing it right after
@@ -696,12 +718,7 @@ impl Tokenizer {
             }
             if self.state == State::AttrName {
                 let start = i;
-                while i < n
-                    && !matches!(
-                        chunk[i],
-                        b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'/' | b'=' | b'>'
-                    )
-                {
+                while i < n && !ends_attr_name(chunk[i]) {
                     i += 1;
                 }
                 if self.tag_interest != Interest::Skip {
@@ -764,9 +781,7 @@ impl Tokenizer {
                 },
                 State::AttrValueUnquoted => {
                     let start = i;
-                    while i < n
-                        && !matches!(chunk[i], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'>')
-                    {
+                    while i < n && !ends_unquoted(chunk[i]) {
                         i += 1;
                     }
                     if self.attr_wanted && i > start {
@@ -834,19 +849,27 @@ impl Tokenizer {
     fn enter_content(&mut self) {
         self.state = State::Data;
         if !self.tag_is_end {
-            // Go switches to raw text after these start tags, self-closing or not.
-            let raw = raw_tags_of_len(self.tag.len)
-                .iter()
-                .find(|(name, _)| self.tag.is(*name));
-            if let Some(&(_, raw)) = raw {
-                self.raw_tag = raw;
-                self.state = match raw {
-                    b"plaintext" => State::Plaintext,
-                    b"script" => State::Script(Script::Data),
-                    _ => State::RawText,
-                };
-            }
+            self.enter_raw_text(&self.tag.clone());
         }
+    }
+
+    /// Go switches to raw text after the start tags of raw-text elements, self-closing or not:
+    /// whether `name` is one, and if so, the switch.
+    #[inline(always)]
+    fn enter_raw_text(&mut self, name: &Name) -> bool {
+        let raw = raw_tags_of_len(name.len)
+            .iter()
+            .find(|(known, _)| name.is(*known));
+        let Some(&(_, raw)) = raw else {
+            return false;
+        };
+        self.raw_tag = raw;
+        self.state = match raw {
+            b"plaintext" => State::Plaintext,
+            b"script" => State::Script(Script::Data),
+            _ => State::RawText,
+        };
+        true
     }
 
     /// The raw element's end tag matched and `chunk[i]` is the byte after its name: from here on
