@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use hrefs::classify::Scope;
 
 const AFTER_HELP: &str = "\
@@ -13,6 +13,7 @@ Examples:
   href-counter --format json https://a.example/ https://b.example/
   href-counter --base https://example.com/ page.html
   curl -s https://example.com/ | href-counter --base https://example.com/ -
+  href-counter crawl https://example.com/        crawl the site, audit its links (see crawl --help)
 
 Counting is exactly the original Go tool's: a link is internal when its host equals the page
 URL's host as typed (port included), when it starts with '#', or when it has no host
@@ -24,7 +25,13 @@ Exit codes: 0 every page was read; 1 at least one page failed (the others are st
 
 /// Count the internal and external links of web pages, or report them in detail.
 #[derive(Debug, Parser)]
-#[command(name = "href-counter", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "href-counter",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
 pub(crate) struct Cli {
     /// Pages to read: http(s) URLs, HTML files, or - for standard input. Without any, the URL
     /// comes from the `url` environment variable, as in the original tool.
@@ -49,6 +56,16 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "URL")]
     pub(crate) base: Option<String>,
 
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
+
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+/// How pages are fetched: shared by every command.
+#[derive(Debug, Args)]
+pub(crate) struct FetchArgs {
     /// Give up on a page after this many seconds, redirects and body included.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_TIMEOUT.as_secs_f64())]
     pub(crate) timeout: f64,
@@ -70,6 +87,137 @@ pub(crate) struct Cli {
     /// roots and the system store (SSL_CERT_FILE, SSL_CERT_DIR) are always trusted.
     #[arg(long, value_name = "FILE")]
     pub(crate) ca_cert: Vec<PathBuf>,
+}
+
+/// Commands beyond counting pages.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Crawl a whole site, check its links, audit them and rate the site.
+    #[command(after_help = CRAWL_AFTER_HELP)]
+    Crawl(CrawlArgs),
+}
+
+const CRAWL_AFTER_HELP: &str = "\
+Examples:
+  href-counter crawl https://example.com/                   Markdown summary on stdout
+  href-counter crawl --format html -o audit.html https://example.com/
+  href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.status >= 400)'
+  href-counter crawl --check-external --fail-on error https://staging.example.com/
+
+The crawl is breadth-first from URL over the pages of its site (same host, or same registrable
+domain with --scope domain), honouring robots.txt and seeded also from the site's sitemaps.
+Pages are parsed for links; every link target is checked (other sites' only with
+--check-external). Depth is counted in link hops: URL itself is depth 0, the pages it links to
+depth 1, and so on.
+
+Exit codes: 0 the crawl completed (and no finding reached --fail-on); 1 a finding reached
+--fail-on, or the start page could not be read; 2 usage or configuration error; 130 interrupted
+(Ctrl-C): the report covers what was crawled.";
+
+/// `href-counter crawl`.
+#[derive(Debug, Args)]
+pub(crate) struct CrawlArgs {
+    /// Where the crawl starts; its site is what gets crawled.
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CrawlFormat::Markdown)]
+    pub(crate) format: CrawlFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// What counts as the site: the start URL's host, or its registrable domain.
+    #[arg(long, default_value = "host", value_parser = parse_scope)]
+    pub(crate) scope: Scope,
+
+    /// Crawl only URLs matching this pattern (`*` matches anything); may be repeated.
+    #[arg(long, value_name = "PATTERN")]
+    pub(crate) include: Vec<String>,
+
+    /// Do not crawl URLs matching this pattern (links to them are still checked); may be
+    /// repeated.
+    #[arg(long, value_name = "PATTERN")]
+    pub(crate) exclude: Vec<String>,
+
+    /// Parse pages at most this many link hops from the start URL (which is depth 0); links
+    /// beyond are only checked.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_depth: Option<u32>,
+
+    /// Parse at most this many pages; links beyond are only checked.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_pages: Option<usize>,
+
+    /// Requests in flight at once, all hosts together.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) concurrency: u16,
+
+    /// Requests in flight at once on one host.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) per_host: u16,
+
+    /// Least seconds between two requests to one host (robots.txt's crawl-delay applies when
+    /// longer).
+    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    pub(crate) interval: f64,
+
+    /// Crawl pages robots.txt disallows (for your own staging site).
+    #[arg(long)]
+    pub(crate) ignore_robots: bool,
+
+    /// Do not read the site's sitemaps.
+    #[arg(long)]
+    pub(crate) no_sitemap: bool,
+
+    /// Check links to other sites too (HEAD, then GET where HEAD is refused).
+    #[arg(long)]
+    pub(crate) check_external: bool,
+
+    /// Retries of a request that failed on the network or was answered 429/503.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub(crate) retries: u32,
+
+    /// Exit with status 1 when a finding is at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<FailOn>,
+
+    /// No progress on standard error.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
+}
+
+/// Crawl report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CrawlFormat {
+    /// A Markdown summary: rating, audits, findings.
+    Markdown,
+    /// The whole report as JSON.
+    Json,
+    /// One JSON object per URL as the crawl goes, then one with the summary and findings.
+    Ndjson,
+    /// Every link edge: source, line, column, target, text, rel, kind, status.
+    Csv,
+    /// A single self-contained HTML page with charts.
+    Html,
+    /// JUnit XML, one test case per audit (for CI systems).
+    Junit,
+}
+
+/// The severity that fails a crawl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Broken links.
+    Error,
+    /// Errors and warnings.
+    Warning,
+    /// Any finding.
+    Notice,
 }
 
 /// How results are printed.
@@ -132,7 +280,7 @@ mod tests {
     #[test]
     fn default_max_body_is_the_library_default() {
         let cli = Cli::try_parse_from(["href-counter"]).unwrap();
-        assert_eq!(cli.max_body, hrefs::fetch::DEFAULT_MAX_BODY);
+        assert_eq!(cli.fetch.max_body, hrefs::fetch::DEFAULT_MAX_BODY);
     }
 
     #[test]

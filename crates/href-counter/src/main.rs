@@ -3,6 +3,7 @@
 //! configuration, run it, print.
 
 mod cli;
+mod crawl_cmd;
 mod output;
 
 use std::process::ExitCode;
@@ -13,13 +14,13 @@ use clap::Parser;
 use hrefs::fetch::{FetchConfig, Fetcher};
 use hrefs::{Input, PageOptions};
 
-use cli::{Cli, Format};
+use cli::{Cli, Command, FetchArgs, Format};
 use output::Output;
 
 /// Every page was read.
-const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// At least one page could not be read.
-const EXIT_PAGE_FAILED: u8 = 1;
+pub(crate) const EXIT_PAGE_FAILED: u8 = 1;
 /// Bad usage or configuration: nothing was attempted, or the input can never work as given.
 const EXIT_USAGE: u8 = 2;
 
@@ -44,13 +45,17 @@ fn run() -> anyhow::Result<u8> {
         }
         Err(err) => bail!("{}", usage_error(&err)),
     };
+    if let Some(Command::Crawl(args)) = &cli.command {
+        return crawl_cmd::run(args);
+    }
     let format = if cli.report {
         Format::Report
     } else {
         cli.format
     };
     let inputs = inputs(&cli)?;
-    let fetcher = Fetcher::new(fetch_config(&cli)?).context("cannot set up the http client")?;
+    let fetcher =
+        Fetcher::new(fetch_config(&cli.fetch)?).context("cannot set up the http client")?;
     let options = PageOptions {
         links: format != Format::Compat,
         scope: cli.scope,
@@ -94,7 +99,7 @@ fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
     }
 }
 
-fn fetch_config(cli: &Cli) -> anyhow::Result<FetchConfig> {
+pub(crate) fn fetch_config(cli: &FetchArgs) -> anyhow::Result<FetchConfig> {
     let seconds = |value: f64, flag: &str| {
         Duration::try_from_secs_f64(value)
             .ok()

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use hrefs::classify::Kind;
-use hrefs::report::PageReport;
+use hrefs::report::{csv_field, PageReport};
 
 use crate::cli::Format;
 
@@ -133,14 +133,6 @@ pub(crate) fn sanitize(s: &str) -> String {
         }
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 fn compat_name(r: &hrefs::report::Link) -> &'static str {
@@ -360,12 +352,5 @@ mod tests {
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\u{202E}c"), "a\\u{1b}[31mb\\u{202e}c");
         assert_eq!(sanitize("plain ünïcode"), "plain ünïcode");
-    }
-
-    #[test]
-    fn csv_quotes() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 }

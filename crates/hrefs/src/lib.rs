@@ -4,6 +4,8 @@
 //! so that other front ends (a server, a crawler) share one implementation.
 //!
 //! The pieces, in the order data flows through them:
+//! - [`robots`] reads robots.txt: which URLs a crawler may fetch, how often, and its sitemaps;
+//! - [`sitemap`] reads XML (also gzipped) and plain-text sitemaps into the URLs a site lists;
 //! - [`fetch`] gets a page over HTTP(S) and streams its body;
 //! - [`extract`] tokenizes HTML as it arrives and yields each `<a href>` as an [`Anchor`];
 //! - [`compat`] counts links exactly as the original Go `href-counter` did;
@@ -16,15 +18,21 @@
 //! assert_eq!((counts.internal, counts.external), (1, 1));
 //! ```
 
+pub mod audit;
 pub mod charset;
 pub mod classify;
 pub mod compat;
+pub mod crawl;
 mod error;
 pub mod extract;
 pub mod fetch;
 pub mod gourl;
 pub mod page;
+pub mod rating;
 pub mod report;
+pub mod robots;
+pub mod site_report;
+pub mod sitemap;
 
 pub use compat::{count_html, CompatCounts};
 pub use error::{Error, Result};

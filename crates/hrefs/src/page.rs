@@ -97,11 +97,11 @@ impl Tally {
 }
 
 impl Scan {
-    fn new(page_host: Vec<u8>, keep_anchors: bool) -> Scan {
+    fn new(page_host: Vec<u8>, keep_anchors: bool, fragment_targets: bool) -> Scan {
         Scan {
             extractor: Extractor::new(ExtractOptions {
                 anchor_details: keep_anchors,
-                fragment_targets: false,
+                fragment_targets,
             }),
             tally: Tally {
                 counts: CompatCounts::default(),
@@ -122,7 +122,7 @@ impl Scan {
         self.extractor.write(chunk, &mut |a: &Anchor| tally.add(a));
     }
 
-    fn finish(self, mut origin: Origin, base: &Url, scope: Scope) -> PageReport {
+    fn finish(self, mut origin: Origin, base: &Url, scope: Scope) -> (PageReport, PageFacts) {
         let Scan {
             extractor,
             mut tally,
@@ -130,7 +130,7 @@ impl Scan {
         } = self;
         let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a));
         origin.first_bytes = first_bytes;
-        report::build(
+        let report = report::build(
             origin,
             tally.counts,
             &facts,
@@ -138,7 +138,8 @@ impl Scan {
             base,
             scope,
             &tally.page_host,
-        )
+        );
+        (report, facts)
     }
 }
 
@@ -166,7 +167,7 @@ pub async fn analyze(
 }
 
 /// The web URL to fetch, with the host the original tool compares links against.
-fn parse_web_url(raw: &str) -> Result<(Url, Vec<u8>)> {
+pub(crate) fn parse_web_url(raw: &str) -> Result<(Url, Vec<u8>)> {
     let invalid = |reason: String| Error::InvalidUrl {
         input: raw.to_string(),
         reason,
@@ -186,7 +187,7 @@ fn parse_web_url(raw: &str) -> Result<(Url, Vec<u8>)> {
 async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Result<PageReport> {
     let started = Instant::now();
     let (url, page_host) = parse_web_url(raw)?;
-    let mut response = fetcher.get(&url).await?;
+    let response = fetcher.get(&url).await?;
     let final_url = response.url().clone();
     if !(200..300).contains(&response.status()) {
         return Err(Error::Status {
@@ -200,7 +201,24 @@ async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Res
             content_type: response.content_type().unwrap_or_default().to_string(),
         });
     }
-    let scan = scan_body(&mut response, Scan::new(page_host, options.links)).await?;
+    let (report, _) = read_html(response, raw, page_host, options, false, started).await?;
+    Ok(report)
+}
+
+/// Streams an HTML response through extraction into the page's report, and the facts noticed
+/// on the way (fragment targets among them when asked for). `raw` is the URL as requested and
+/// `page_host` its host as the original tool compares links with.
+pub(crate) async fn read_html(
+    mut response: Response,
+    raw: &str,
+    page_host: Vec<u8>,
+    options: &PageOptions,
+    fragment_targets: bool,
+    started: Instant,
+) -> Result<(PageReport, PageFacts)> {
+    let final_url = response.url().clone();
+    let scan = Scan::new(page_host, options.links, fragment_targets);
+    let scan = scan_body(&mut response, scan).await?;
     let origin = Origin {
         input: raw.to_string(),
         url: Some(final_url.clone()),
@@ -270,7 +288,7 @@ fn analyze_reader(
         }
         None => (None, Vec::new()),
     };
-    let mut scan = Scan::new(page_host, options.links);
+    let mut scan = Scan::new(page_host, options.links, false);
     let mut buf = vec![0; READ_CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
@@ -294,7 +312,7 @@ fn analyze_reader(
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         ..Origin::default()
     };
-    let report = scan.finish(origin, &base, options.scope);
+    let (report, _) = scan.finish(origin, &base, options.scope);
     // Without a page URL, "external" can only mean "has a host we can't compare": refuse to
     // guess rather than print a number that depends on where the file will be served.
     if options.base.is_none() && report.counts.external > 0 {

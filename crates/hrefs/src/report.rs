@@ -265,6 +265,21 @@ pub fn build(
     }
 }
 
+/// A CSV field, quoted when it needs to be (RFC 4180); a leading `=`, `+`, `-` or `@` is
+/// prefixed with `'` so spreadsheets do not run link text as a formula.
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 fn decode(bytes: &[u8], encoding: &'static Encoding) -> String {
     encoding.decode_without_bom_handling(bytes).0.into_owned()
 }
@@ -292,6 +307,15 @@ mod tests {
         };
         let base = Url::parse(page).unwrap();
         build(origin, counts, &facts, &anchors, &base, scope, &host)
+    }
+
+    #[test]
+    fn csv_fields() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("-1,2"), "\"'-1,2\"");
     }
 
     #[test]

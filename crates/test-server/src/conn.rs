@@ -50,7 +50,9 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, shar
         let not_found = Route::status(404)
             .content_type("text/plain")
             .body("not found\n");
-        let route = shared.find(&request.target).unwrap_or(&not_found);
+        let route = shared
+            .find(&request.target)
+            .map_or(&not_found, Route::next_answer);
         match respond(&mut stream, &request, route).await {
             Ok(true) => continue,
             Ok(false) | Err(_) => break,

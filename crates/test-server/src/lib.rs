@@ -75,7 +75,9 @@ impl TestServer {
     ///
     /// Paths match the request target exactly, query included. The path `"*"` answers any
     /// target no other route matches, which makes the server usable as a fake proxy; without
-    /// it, unknown targets get `404 Not Found`.
+    /// it, unknown targets get `404 Not Found`. `{origin}` in bodies and header values becomes
+    /// the server's own `http://127.0.0.1:PORT`, for pages, sitemaps and redirects that must
+    /// name it in full.
     ///
     /// # Panics
     /// If no port can be bound on 127.0.0.1 or the runtime cannot start.
@@ -100,10 +102,12 @@ impl TestServer {
             .set_nonblocking(true)
             .expect("make the listener non-blocking");
         let addr = std_listener.local_addr().expect("read the bound address");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let origin = format!("{scheme}://{addr}");
         let shared = Arc::new(Shared {
             routes: routes
                 .into_iter()
-                .map(|(path, route)| (path.to_string(), route))
+                .map(|(path, route)| (path.to_string(), route.with_origin(&origin)))
                 .collect(),
             log: Mutex::new(Vec::new()),
         });

@@ -1,6 +1,8 @@
 //! What the server answers on one path: status, headers, body and misbehaviour.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The scripted answer to requests on one path.
@@ -27,6 +29,8 @@ pub struct Route {
     pub(crate) delay_headers: Option<Duration>,
     pub(crate) stall_after: Option<u64>,
     pub(crate) slow: Option<(usize, Duration)>,
+    /// Another answer for the first requests: how many, counted so far, and the answer.
+    pub(crate) first: Option<(usize, Arc<AtomicUsize>, Box<Route>)>,
 }
 
 /// The response body: held in memory, or generated while it is sent so that tests can serve
@@ -102,6 +106,7 @@ impl Route {
             delay_headers: None,
             stall_after: None,
             slow: None,
+            first: None,
         }
     }
 
@@ -112,6 +117,42 @@ impl Route {
             .header("Location", location)
             .content_type("text/html")
             .body(format!("<a href=\"{location}\">moved</a>"))
+    }
+
+    /// Answers the first `times` requests with `answer`, and the later ones as this route:
+    /// a server that is busy (429, 503) and then recovers, or a flaky one.
+    pub fn first(mut self, times: usize, answer: Route) -> Route {
+        self.first = Some((times, Arc::new(AtomicUsize::new(0)), Box::new(answer)));
+        self
+    }
+
+    /// This route with `{origin}` replaced by `origin` in its body and header values.
+    pub(crate) fn with_origin(mut self, origin: &str) -> Route {
+        const MARK: &str = "{origin}";
+        for (_, value) in &mut self.headers {
+            *value = value.replace(MARK, origin);
+        }
+        if let Body::Bytes(body) = &self.body {
+            if let Ok(text) = std::str::from_utf8(body) {
+                if text.contains(MARK) {
+                    self.body = Body::Bytes(text.replace(MARK, origin).into_bytes());
+                }
+            }
+        }
+        if let Some((times, served, answer)) = self.first.take() {
+            self.first = Some((times, served, Box::new(answer.with_origin(origin))));
+        }
+        self
+    }
+
+    /// The answer to the next request on this route (see [`Route::first`]).
+    pub(crate) fn next_answer(&self) -> &Route {
+        match &self.first {
+            Some((times, served, answer)) if served.fetch_add(1, Ordering::SeqCst) < *times => {
+                answer.next_answer()
+            }
+            _ => self,
+        }
     }
 
     /// Adds a response header (repeating a name sends it several times).

@@ -1,0 +1,528 @@
+//! The link audit of a crawl: what is wrong with a site's links, where, and how to fix it.
+//!
+//! Each [`Audit`] is one check with a severity, a weight in the rating (see
+//! [`crate::rating`] and `docs/rating.md`) and a fix in words. Findings point at the page the
+//! problem is on and, for link problems, the link: its target, line, column and text.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use url::Url;
+
+use crate::classify::Kind;
+use crate::crawl::{normalize, Crawl, Visit};
+use crate::report::Link;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Visitors or crawlers hit a dead end.
+    Error,
+    /// Works, but costs visitors, crawlers or rankings.
+    Warning,
+    /// Worth a look.
+    Notice,
+}
+
+impl Severity {
+    /// The lowercase name, as in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        }
+    }
+}
+
+/// One kind of check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audit {
+    /// A link whose target answers 4xx/5xx or not at all.
+    BrokenLink,
+    /// A link to a URL that redirects.
+    Redirect,
+    /// A link to a URL that redirects more than once before it answers.
+    RedirectChain,
+    /// An `http://` link on an `https://` page.
+    InsecureLink,
+    /// A `#fragment` link whose target page has no such `id` or `<a name>`.
+    MissingFragment,
+    /// A link a crawler cannot follow: `javascript:`, an empty `href`, a lone `#`.
+    NonCrawlableLink,
+    /// Link text that says nothing of the target ("click here", "read more"...).
+    GenericLinkText,
+    /// A link with no text and no image alt text.
+    EmptyLinkText,
+    /// `target=_blank` without `rel=noopener` (or `noreferrer`).
+    UnsafeBlankTarget,
+    /// A link to the site's own page marked `rel=nofollow`.
+    InternalNofollow,
+    /// A page with more links than a reader or crawler can weigh.
+    TooManyLinks,
+    /// A page in the sitemap that no crawled page links to.
+    OrphanPage,
+    /// A page more clicks from the start than visitors go.
+    DeepPage,
+}
+
+/// More links than this on one page is a finding.
+pub const MAX_LINKS: usize = 250;
+
+/// Pages more link hops than this from the seed are a finding.
+pub const MAX_DEPTH: u32 = 3;
+
+impl Audit {
+    /// Every audit, in report order.
+    pub const ALL: [Audit; 13] = [
+        Audit::BrokenLink,
+        Audit::Redirect,
+        Audit::RedirectChain,
+        Audit::InsecureLink,
+        Audit::MissingFragment,
+        Audit::NonCrawlableLink,
+        Audit::GenericLinkText,
+        Audit::EmptyLinkText,
+        Audit::UnsafeBlankTarget,
+        Audit::InternalNofollow,
+        Audit::TooManyLinks,
+        Audit::OrphanPage,
+        Audit::DeepPage,
+    ];
+
+    /// The id used in reports (`broken-link`...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Audit::BrokenLink => "broken-link",
+            Audit::Redirect => "redirect",
+            Audit::RedirectChain => "redirect-chain",
+            Audit::InsecureLink => "insecure-link",
+            Audit::MissingFragment => "missing-fragment",
+            Audit::NonCrawlableLink => "non-crawlable-link",
+            Audit::GenericLinkText => "generic-link-text",
+            Audit::EmptyLinkText => "empty-link-text",
+            Audit::UnsafeBlankTarget => "unsafe-blank-target",
+            Audit::InternalNofollow => "internal-nofollow",
+            Audit::TooManyLinks => "too-many-links",
+            Audit::OrphanPage => "orphan-page",
+            Audit::DeepPage => "deep-page",
+        }
+    }
+
+    /// How bad a finding of this audit is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Audit::BrokenLink => Severity::Error,
+            Audit::Redirect
+            | Audit::RedirectChain
+            | Audit::InsecureLink
+            | Audit::MissingFragment
+            | Audit::NonCrawlableLink
+            | Audit::EmptyLinkText
+            | Audit::InternalNofollow
+            | Audit::TooManyLinks
+            | Audit::OrphanPage => Severity::Warning,
+            Audit::GenericLinkText | Audit::UnsafeBlankTarget | Audit::DeepPage => Severity::Notice,
+        }
+    }
+
+    /// A one-line title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Audit::BrokenLink => "Broken links",
+            Audit::Redirect => "Links to redirects",
+            Audit::RedirectChain => "Links to redirect chains",
+            Audit::InsecureLink => "Insecure http:// links on https:// pages",
+            Audit::MissingFragment => "Links to missing #fragments",
+            Audit::NonCrawlableLink => "Links crawlers cannot follow",
+            Audit::GenericLinkText => "Generic link text",
+            Audit::EmptyLinkText => "Links without text",
+            Audit::UnsafeBlankTarget => "target=_blank without noopener",
+            Audit::InternalNofollow => "Internal links marked nofollow",
+            Audit::TooManyLinks => "Pages with too many links",
+            Audit::OrphanPage => "Orphan pages",
+            Audit::DeepPage => "Pages too many clicks deep",
+        }
+    }
+
+    /// The fix, in words.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Audit::BrokenLink => {
+                "Fix the target or the link: restore the page, link to where it moved, or remove the link."
+            }
+            Audit::Redirect => {
+                "Link straight to the final URL: every redirect costs visitors a round trip and crawlers budget."
+            }
+            Audit::RedirectChain => {
+                "Make the first URL redirect straight to the last one, and link to the last one."
+            }
+            Audit::InsecureLink => {
+                "Link to the https:// URL: the http:// one exposes visitors to interception and a mixed-security warning."
+            }
+            Audit::MissingFragment => {
+                "Add the id to the target page, or link to a fragment that exists."
+            }
+            Audit::NonCrawlableLink => {
+                "Use a real URL in href; for actions, use a <button> instead of a link."
+            }
+            Audit::GenericLinkText => {
+                "Say where the link goes (\"pricing details\", not \"click here\"): search engines and screen readers rely on it."
+            }
+            Audit::EmptyLinkText => {
+                "Give the link visible text, or an alt text on its image."
+            }
+            Audit::UnsafeBlankTarget => {
+                "Add rel=\"noopener\" so the opened page cannot control this one (older browsers)."
+            }
+            Audit::InternalNofollow => {
+                "Remove rel=nofollow from links to your own pages: it keeps crawlers from them and wastes their ranking signal."
+            }
+            Audit::TooManyLinks => {
+                "Trim navigation and link lists, or split the page: each link then carries more weight."
+            }
+            Audit::OrphanPage => {
+                "Link to the page from a related page, or drop it from the sitemap if it is obsolete."
+            }
+            Audit::DeepPage => {
+                "Link to the page from a page closer to the start (home, section index, hub pages)."
+            }
+        }
+    }
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Which check found it.
+    pub audit: Audit,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The page the problem is on.
+    pub page: String,
+    /// The link's target (resolved), for link findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The link's 1-based line, for link findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The link's 1-based byte column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// The link's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// What exactly is wrong ("404", "3 redirects", "no id 'intro'"...).
+    pub detail: String,
+}
+
+/// Link text that says nothing of where a link goes, lower-cased, in the languages most
+/// sites are written in (the spirit of Lighthouse's `link-text` audit).
+const GENERIC_TEXT: &[&str] = &[
+    // English
+    "click here",
+    "click this",
+    "go",
+    "here",
+    "this",
+    "start",
+    "right here",
+    "more",
+    "read more",
+    "learn more",
+    "more info",
+    "more information",
+    "information",
+    "see more",
+    "details",
+    "link",
+    "this link",
+    "continue",
+    "continue reading",
+    // Spanish
+    "aquí",
+    "haz clic aquí",
+    "clic aquí",
+    "más",
+    "más información",
+    "leer más",
+    "ver más",
+    "saber más",
+    // Portuguese
+    "clique aqui",
+    "aqui",
+    "mais",
+    "saiba mais",
+    "leia mais",
+    "ver mais",
+    "mais informações",
+    // French
+    "cliquez ici",
+    "ici",
+    "plus",
+    "en savoir plus",
+    "lire la suite",
+    "voir plus",
+    "plus d'informations",
+    // German
+    "hier klicken",
+    "hier",
+    "mehr",
+    "weiterlesen",
+    "mehr erfahren",
+    "mehr info",
+    "mehr informationen",
+    // Italian
+    "clicca qui",
+    "qui",
+    "altro",
+    "scopri di più",
+    "leggi di più",
+    "di più",
+    // Dutch
+    "klik hier",
+    "meer",
+    "lees meer",
+    "meer informatie",
+];
+
+/// Whether `text` (whitespace collapsed) is generic link text.
+pub fn is_generic_text(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_end_matches(['.', '!', '…', '>', '»', '→', ':'])
+        .trim()
+        .to_lowercase();
+    GENERIC_TEXT.contains(&t.as_str())
+}
+
+/// Runs every audit over a crawl. Findings come page by page, in crawl order.
+pub fn audit(crawl: &Crawl) -> Vec<Finding> {
+    let by_url: HashMap<&str, &Visit> = crawl.visits.iter().map(|v| (v.url.as_str(), v)).collect();
+    let mut findings = Vec::new();
+    for visit in &crawl.visits {
+        let Some(page) = &visit.page else {
+            continue;
+        };
+        let https = visit.url.starts_with("https:");
+        for link in &page.links {
+            let target = link.url.as_deref().and_then(|u| Url::parse(u).ok());
+            let target_visit = target
+                .as_ref()
+                .and_then(|t| by_url.get(normalize(t).as_str()).copied());
+            let mut add = |audit: Audit, detail: String| {
+                findings.push(link_finding(audit, &visit.url, link, detail));
+            };
+            if let Some(tv) = target_visit {
+                if tv.is_broken() {
+                    add(Audit::BrokenLink, broken_detail(tv));
+                } else if tv.redirects.len() > 1 {
+                    add(Audit::RedirectChain, redirect_detail(tv));
+                } else if !tv.redirects.is_empty() {
+                    add(Audit::Redirect, redirect_detail(tv));
+                }
+                if let Some(fragment) = target.as_ref().and_then(Url::fragment) {
+                    if tv.page.is_some() && !fragment_exists(tv, fragment) {
+                        add(
+                            Audit::MissingFragment,
+                            format!("no id or name '{}' on the target page", decode(fragment)),
+                        );
+                    }
+                }
+            }
+            let href = link.href.trim();
+            if link.kind == Kind::Javascript || href.is_empty() || href == "#" {
+                let what = if href.is_empty() {
+                    "empty href".to_string()
+                } else {
+                    format!("href \"{}\"", shorten(href))
+                };
+                add(Audit::NonCrawlableLink, what);
+            }
+            if https && target.as_ref().is_some_and(|t| t.scheme() == "http") {
+                add(
+                    Audit::InsecureLink,
+                    "http:// link on an https:// page".into(),
+                );
+            }
+            if link.text.trim().is_empty() && link.image_alt.trim().is_empty() {
+                add(Audit::EmptyLinkText, "no text and no image alt".into());
+            } else if is_generic_text(&link.text) {
+                add(
+                    Audit::GenericLinkText,
+                    format!("text \"{}\"", link.text.trim()),
+                );
+            }
+            let has_rel = |r: &str| link.rel.iter().any(|t| t == r);
+            if link
+                .target
+                .as_deref()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank"))
+                && !has_rel("noopener")
+                && !has_rel("noreferrer")
+            {
+                add(Audit::UnsafeBlankTarget, "target=_blank".into());
+            }
+            if link.kind.is_internal() && link.kind != Kind::Fragment && has_rel("nofollow") {
+                add(Audit::InternalNofollow, "rel=nofollow".into());
+            }
+        }
+        if page.links.len() > MAX_LINKS {
+            findings.push(page_finding(
+                Audit::TooManyLinks,
+                visit,
+                format!("{} links (more than {MAX_LINKS})", page.links.len()),
+            ));
+        }
+        match visit.depth {
+            None => findings.push(page_finding(
+                Audit::OrphanPage,
+                visit,
+                "in the sitemap, linked from no crawled page".into(),
+            )),
+            Some(depth) if depth > MAX_DEPTH => findings.push(page_finding(
+                Audit::DeepPage,
+                visit,
+                format!("{depth} clicks from the start (more than {MAX_DEPTH})"),
+            )),
+            Some(_) => {}
+        }
+    }
+    findings
+}
+
+fn link_finding(audit: Audit, page: &str, link: &Link, detail: String) -> Finding {
+    Finding {
+        audit,
+        severity: audit.severity(),
+        page: page.to_string(),
+        target: Some(link.url.clone().unwrap_or_else(|| link.href.clone())),
+        line: Some(link.line),
+        column: Some(link.column),
+        text: Some(link.text.clone()),
+        detail,
+    }
+}
+
+fn page_finding(audit: Audit, visit: &Visit, detail: String) -> Finding {
+    Finding {
+        audit,
+        severity: audit.severity(),
+        page: visit.url.clone(),
+        target: None,
+        line: None,
+        column: None,
+        text: None,
+        detail,
+    }
+}
+
+fn broken_detail(visit: &Visit) -> String {
+    match (&visit.error, visit.status) {
+        (Some(error), _) => error.clone(),
+        (None, Some(status)) => format!("http status {status}"),
+        (None, None) => "no answer".into(),
+    }
+}
+
+fn redirect_detail(visit: &Visit) -> String {
+    let hops = visit.redirects.len();
+    let to = visit.final_url.as_deref().unwrap_or("?");
+    let plural = if hops == 1 { "" } else { "s" };
+    let codes: Vec<String> = visit
+        .redirects
+        .iter()
+        .map(|h| h.status.to_string())
+        .collect();
+    format!("{hops} redirect{plural} ({}) to {to}", codes.join(", "))
+}
+
+/// Whether the page has the fragment: an `id` or `<a name>` equal to it (percent-decoded,
+/// as browsers compare), or the empty fragment and `top`, which always scroll to the top.
+fn fragment_exists(visit: &Visit, fragment: &str) -> bool {
+    let decoded = decode(fragment);
+    decoded.is_empty()
+        || decoded.eq_ignore_ascii_case("top")
+        || visit.fragments.contains(&decoded)
+        || visit.fragments.contains(fragment)
+}
+
+/// Percent-decodes `s`; a '%' not followed by two hex digits stays as it is.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_text() {
+        for t in [
+            "Click here",
+            "read more…",
+            " Learn More ",
+            "En savoir plus",
+            "hier",
+            "Más »",
+        ] {
+            assert!(is_generic_text(t), "{t}");
+        }
+        for t in [
+            "Pricing details",
+            "Read more about pricing",
+            "",
+            "Python 3.11 tutorial",
+        ] {
+            assert!(!is_generic_text(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_audit_has_words() {
+        for a in Audit::ALL {
+            assert!(!a.id().is_empty() && !a.title().is_empty() && a.fix().ends_with('.'));
+        }
+        let mut ids: Vec<_> = Audit::ALL.iter().map(|a| a.id()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), Audit::ALL.len());
+    }
+
+    #[test]
+    fn fragments_decode() {
+        assert_eq!(decode("caf%C3%A9"), "café");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(shorten(&"x".repeat(70)).chars().count(), 61);
+    }
+}

@@ -1,0 +1,579 @@
+//! The report of a whole-site crawl: summary, rating, audits and findings, every page, and
+//! its renderings (JSON, CSV of link edges, Markdown, a self-contained HTML page, JUnit XML).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::audit::{self, Audit, Finding, Severity};
+use crate::crawl::{Crawl, Role, Visit};
+use crate::rating::{self, Rating};
+use crate::report::csv_field;
+
+/// Totals over the crawl.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The crawl's start URL.
+    pub seed: String,
+    /// Pages parsed.
+    pub pages: usize,
+    /// URLs only checked (off-site, past a limit, not HTML...).
+    pub checked: usize,
+    /// URLs that answered 4xx/5xx or not at all.
+    pub broken: usize,
+    /// URLs that redirected.
+    pub redirected: usize,
+    /// Pages robots.txt kept the crawl from.
+    pub robots_disallowed: usize,
+    /// The original tool's internal count, summed over the pages.
+    pub internal: u64,
+    /// The original tool's external count, summed over the pages.
+    pub external: u64,
+    /// URLs per final HTTP status (`"error"` for no answer).
+    pub statuses: BTreeMap<String, usize>,
+    /// Parsed pages per click depth (`"sitemap"` for pages only a sitemap leads to).
+    pub depths: BTreeMap<String, usize>,
+    /// Findings per severity.
+    pub severities: BTreeMap<&'static str, usize>,
+    /// Whether the crawl was stopped before it was complete.
+    pub interrupted: bool,
+    /// Wall time of the crawl, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// An audit as the report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditLine {
+    /// The id (`broken-link`...).
+    pub id: &'static str,
+    /// A title.
+    pub title: &'static str,
+    /// How bad its findings are.
+    pub severity: Severity,
+    /// Its weight in the rating.
+    pub weight: f64,
+    /// Findings over the site.
+    pub findings: usize,
+    /// The fix, in words.
+    pub fix: &'static str,
+}
+
+/// Everything a crawl found, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteReport {
+    /// Totals.
+    pub summary: Summary,
+    /// The SEO rating.
+    pub rating: Rating,
+    /// Every audit, with its findings count.
+    pub audits: Vec<AuditLine>,
+    /// Every finding, page by page.
+    pub findings: Vec<Finding>,
+    /// Every URL visited.
+    pub visits: Vec<Visit>,
+    /// Sitemap files that could not be read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sitemap_errors: Vec<String>,
+}
+
+impl SiteReport {
+    /// Audits and rates `crawl`.
+    pub fn new(crawl: Crawl) -> SiteReport {
+        let findings = audit::audit(&crawl);
+        let rating = rating::rate(&crawl, &findings);
+        let audits = Audit::ALL
+            .iter()
+            .map(|&a| AuditLine {
+                id: a.id(),
+                title: a.title(),
+                severity: a.severity(),
+                weight: rating::weight(a),
+                findings: findings.iter().filter(|f| f.audit == a).count(),
+                fix: a.fix(),
+            })
+            .collect();
+        let summary = summarize(&crawl, &findings);
+        SiteReport {
+            summary,
+            rating,
+            audits,
+            findings,
+            visits: crawl.visits,
+            sitemap_errors: crawl.sitemap_errors,
+        }
+    }
+
+    /// Whether there is a finding at least as bad as `severity`.
+    pub fn has_findings_at(&self, severity: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity <= severity)
+    }
+
+    /// The whole report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// Every link edge as CSV: source page, line, column, target, anchor text, rel, and the
+    /// target's status (empty when it was not checked) or error.
+    pub fn to_csv(&self) -> String {
+        let status: BTreeMap<&str, String> = self
+            .visits
+            .iter()
+            .map(|v| {
+                let s = match (&v.error, v.status) {
+                    (Some(e), _) => e.clone(),
+                    (None, Some(s)) => s.to_string(),
+                    (None, None) if v.robots_disallowed => "robots.txt".to_string(),
+                    (None, None) => String::new(),
+                };
+                (v.url.as_str(), s)
+            })
+            .collect();
+        let mut out = String::from("source,line,column,target,text,rel,kind,status\n");
+        for v in &self.visits {
+            let Some(page) = &v.page else { continue };
+            for link in &page.links {
+                let target = link.url.as_deref().unwrap_or(&link.href);
+                let key = target.split('#').next().unwrap_or(target);
+                let fields = [
+                    v.url.as_str(),
+                    &link.line.to_string(),
+                    &link.column.to_string(),
+                    target,
+                    &link.text,
+                    &link.rel.join(" "),
+                    link.kind.as_str(),
+                    status.get(key).map_or("", String::as_str),
+                ];
+                let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                out.push_str(&row.join(","));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// A Markdown summary: rating, totals, audits, findings (errors and warnings first).
+    pub fn to_markdown(&self) -> String {
+        let s = &self.summary;
+        let r = &self.rating;
+        let mut out = String::new();
+        let _ = writeln!(out, "# Link audit of {}\n", s.seed);
+        let _ = writeln!(
+            out,
+            "**SEO rating: {:.1}/100 ({})** over {} pages.{}\n",
+            r.score,
+            r.grade,
+            s.pages,
+            if s.interrupted {
+                " The crawl was interrupted: this covers what was crawled."
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            out,
+            "| pages | checked | broken | redirected | robots.txt | internal | external | time |"
+        );
+        let _ = writeln!(
+            out,
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1} s |\n",
+            s.pages,
+            s.checked,
+            s.broken,
+            s.redirected,
+            s.robots_disallowed,
+            s.internal,
+            s.external,
+            s.elapsed_ms / 1000.0
+        );
+        let _ = writeln!(out, "## Audits\n");
+        let _ = writeln!(out, "| audit | severity | weight | findings | fix |");
+        let _ = writeln!(out, "| --- | --- | ---: | ---: | --- |");
+        for a in &self.audits {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                a.title,
+                a.severity.as_str(),
+                a.weight,
+                a.findings,
+                md(a.fix)
+            );
+        }
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        if !findings.is_empty() {
+            let _ = writeln!(out, "\n## Findings\n");
+            let _ = writeln!(
+                out,
+                "| severity | audit | page | line | link | text | detail |"
+            );
+            let _ = writeln!(out, "| --- | --- | --- | ---: | --- | --- | --- |");
+            for f in findings {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    f.severity.as_str(),
+                    f.audit.id(),
+                    md(&f.page),
+                    f.line.map(|l| l.to_string()).unwrap_or_default(),
+                    md(f.target.as_deref().unwrap_or("")),
+                    md(f.text.as_deref().unwrap_or("")),
+                    md(&f.detail)
+                );
+            }
+        }
+        let worst: Vec<_> = {
+            let mut pages: Vec<_> = r.pages.iter().filter(|p| p.score < 100.0).collect();
+            pages.sort_by(|a, b| a.score.total_cmp(&b.score));
+            pages.into_iter().take(20).collect()
+        };
+        if !worst.is_empty() {
+            let _ = writeln!(out, "\n## Lowest rated pages\n");
+            let _ = writeln!(out, "| page | score | grade | points lost to |");
+            let _ = writeln!(out, "| --- | ---: | --- | --- |");
+            for p in worst {
+                let why: Vec<String> = p
+                    .deductions
+                    .iter()
+                    .map(|d| format!("{} ×{} (−{})", d.audit.id(), d.findings, d.points))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {:.1} | {} | {} |",
+                    md(&p.page),
+                    p.score,
+                    p.grade,
+                    why.join(", ")
+                );
+            }
+        }
+        out
+    }
+
+    /// JUnit XML: one test case per audit, failed when it has findings of severity `fail_at`
+    /// or worse (one `<failure>` listing them), so CI systems show the audit like a test run.
+    pub fn to_junit(&self, fail_at: Severity) -> String {
+        let mut cases = String::new();
+        let mut failures = 0;
+        for a in &self.audits {
+            let audit = Audit::ALL
+                .into_iter()
+                .find(|x| x.id() == a.id)
+                .expect("audit lines come from Audit::ALL");
+            let found: Vec<&Finding> = self.findings.iter().filter(|f| f.audit == audit).collect();
+            let _ = write!(
+                cases,
+                "    <testcase classname=\"href-counter.audit\" name=\"{}\">",
+                xml(a.id)
+            );
+            if !found.is_empty() && a.severity <= fail_at {
+                failures += 1;
+                let mut body = String::new();
+                for f in &found {
+                    let _ = writeln!(
+                        body,
+                        "{}{} {} {}",
+                        f.page,
+                        f.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                        f.target.as_deref().unwrap_or(""),
+                        f.detail
+                    );
+                }
+                let _ = write!(
+                    cases,
+                    "\n      <failure message=\"{} {}: {}\" type=\"{}\">{}</failure>\n    ",
+                    found.len(),
+                    if found.len() == 1 {
+                        "finding"
+                    } else {
+                        "findings"
+                    },
+                    xml(a.title),
+                    a.severity.as_str(),
+                    xml(&body)
+                );
+            } else if !found.is_empty() {
+                let _ = write!(
+                    cases,
+                    "\n      <system-out>{} findings below the failure threshold</system-out>\n    ",
+                    found.len()
+                );
+            }
+            cases.push_str("</testcase>\n");
+        }
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"href-counter audit of {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3}\">\n{}  </testsuite>\n</testsuites>\n",
+            xml(&self.summary.seed),
+            self.audits.len(),
+            failures,
+            self.summary.elapsed_ms / 1000.0,
+            cases
+        )
+    }
+
+    /// A single self-contained HTML page: summary, rating, charts drawn as inline SVG (status
+    /// codes, internal vs external links, click depth), the audits and every finding. No
+    /// script, no external asset.
+    pub fn to_html(&self) -> String {
+        let s = &self.summary;
+        let r = &self.rating;
+        let mut body = String::new();
+        let _ = write!(
+            body,
+            "<header><h1>Link audit of <a href=\"{0}\">{0}</a></h1>\
+             <div class=\"score grade-{1}\"><span>{2:.1}</span><small>/100</small><b>{1}</b></div>\
+             <p>{3} pages parsed, {4} more URLs checked, {5} broken, {6} redirected, in {7:.1} s.{8}</p></header>",
+            xml(&s.seed),
+            r.grade,
+            r.score,
+            s.pages,
+            s.checked,
+            s.broken,
+            s.redirected,
+            s.elapsed_ms / 1000.0,
+            if s.interrupted { " <strong>The crawl was interrupted.</strong>" } else { "" }
+        );
+        body.push_str("<section class=\"charts\">");
+        let statuses: Vec<(String, f64)> = s
+            .statuses
+            .iter()
+            .map(|(k, &v)| (k.clone(), v as f64))
+            .collect();
+        body.push_str(&chart("Status codes", &statuses));
+        body.push_str(&chart(
+            "Links (original tool's counts)",
+            &[
+                ("internal".to_string(), s.internal as f64),
+                ("external".to_string(), s.external as f64),
+            ],
+        ));
+        let depths: Vec<(String, f64)> = s
+            .depths
+            .iter()
+            .map(|(k, &v)| (k.clone(), v as f64))
+            .collect();
+        body.push_str(&chart("Pages by click depth", &depths));
+        body.push_str("</section>");
+
+        body.push_str("<h2>Audits</h2><table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
+        for a in &self.audits {
+            let _ = write!(
+                body,
+                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                if a.findings > 0 {
+                    a.severity.as_str()
+                } else {
+                    "pass"
+                },
+                xml(a.title),
+                a.severity.as_str(),
+                a.weight,
+                a.findings,
+                xml(a.fix)
+            );
+        }
+        body.push_str("</table>");
+
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        let _ = write!(body, "<h2>Findings ({})</h2>", findings.len());
+        if !findings.is_empty() {
+            body.push_str("<table><tr><th>severity</th><th>audit</th><th>page</th><th>line:col</th><th>link</th><th>text</th><th>detail</th></tr>");
+            for f in findings {
+                let _ = write!(
+                    body,
+                    "<tr class=\"{0}\"><td>{0}</td><td>{1}</td><td><a href=\"{2}\">{2}</a></td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td></tr>",
+                    f.severity.as_str(),
+                    f.audit.id(),
+                    xml(&f.page),
+                    match (f.line, f.column) {
+                        (Some(l), Some(c)) => format!("{l}:{c}"),
+                        _ => String::new(),
+                    },
+                    xml(f.target.as_deref().unwrap_or("")),
+                    xml(f.text.as_deref().unwrap_or("")),
+                    xml(&f.detail)
+                );
+            }
+            body.push_str("</table>");
+        }
+
+        body.push_str("<h2>Pages</h2><table><tr><th>page</th><th>depth</th><th>status</th><th>internal</th><th>external</th><th>score</th></tr>");
+        let scores: BTreeMap<&str, (f64, char)> = r
+            .pages
+            .iter()
+            .map(|p| (p.page.as_str(), (p.score, p.grade)))
+            .collect();
+        for v in self.visits.iter().filter(|v| v.role == Role::Page) {
+            let (internal, external) = v
+                .page
+                .as_ref()
+                .map(|p| (p.counts.internal.to_string(), p.counts.external.to_string()))
+                .unwrap_or_default();
+            let score = scores
+                .get(v.url.as_str())
+                .map(|(s, g)| format!("{s:.1} ({g})"))
+                .unwrap_or_default();
+            let _ = write!(
+                body,
+                "<tr><td><a href=\"{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>",
+                xml(&v.url),
+                v.depth.map_or("sitemap".to_string(), |d| d.to_string()),
+                status_label(v),
+                internal,
+                external,
+                score
+            );
+        }
+        body.push_str("</table>");
+        format!(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Link audit of {}</title><style>{}</style></head><body>{}</body></html>\n",
+            xml(&s.seed),
+            STYLE,
+            body
+        )
+    }
+}
+
+const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}\
+h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}\
+td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;word-break:break-all}\
+tr.error td:first-child{color:#b00020;font-weight:600}tr.warning td:first-child{color:#a15c00}\
+tr.pass td:first-child{color:#2e7d32}.score{display:inline-flex;gap:.4rem;align-items:baseline;font-size:2.4rem;font-weight:700}\
+.score b{font-size:1.6rem;padding:0 .5rem;border-radius:.3rem;color:#fff;background:#2e7d32}\
+.grade-B b{background:#689f38}.grade-C b{background:#f9a825}.grade-D b{background:#ef6c00}.grade-F b{background:#c62828}\
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600}";
+
+/// A horizontal bar chart as inline SVG.
+fn chart(title: &str, bars: &[(String, f64)]) -> String {
+    const WIDTH: f64 = 320.0;
+    const LABEL: f64 = 70.0;
+    const ROW: f64 = 22.0;
+    let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0);
+    let height = ROW * bars.len().max(1) as f64;
+    let mut svg = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        xml(title),
+        xml(title)
+    );
+    for (i, (label, value)) in bars.iter().enumerate() {
+        let y = i as f64 * ROW;
+        let w = (WIDTH - LABEL - 60.0) * value / max;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.0}\" font-size=\"12\">{}</text><rect x=\"{LABEL}\" y=\"{:.0}\" width=\"{w:.1}\" height=\"{:.0}\" fill=\"#3f6fb5\"/><text x=\"{:.1}\" y=\"{:.0}\" font-size=\"12\">{}</text>",
+            y + 15.0,
+            xml(label),
+            y + 4.0,
+            ROW - 8.0,
+            LABEL + w + 4.0,
+            y + 15.0,
+            value
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn summarize(crawl: &Crawl, findings: &[Finding]) -> Summary {
+    let mut summary = Summary {
+        seed: crawl.seed.clone(),
+        pages: 0,
+        checked: 0,
+        broken: 0,
+        redirected: 0,
+        robots_disallowed: 0,
+        internal: 0,
+        external: 0,
+        statuses: BTreeMap::new(),
+        depths: BTreeMap::new(),
+        severities: BTreeMap::new(),
+        interrupted: crawl.interrupted,
+        elapsed_ms: crawl.elapsed_ms,
+    };
+    for v in &crawl.visits {
+        if v.robots_disallowed {
+            summary.robots_disallowed += 1;
+            continue;
+        }
+        *summary.statuses.entry(status_label(v)).or_default() += 1;
+        summary.broken += usize::from(v.is_broken());
+        summary.redirected += usize::from(!v.redirects.is_empty());
+        match &v.page {
+            Some(page) => {
+                summary.pages += 1;
+                summary.internal += page.counts.internal;
+                summary.external += page.counts.external;
+                let depth = v.depth.map_or("sitemap".to_string(), |d| d.to_string());
+                *summary.depths.entry(depth).or_default() += 1;
+            }
+            None => summary.checked += 1,
+        }
+    }
+    for f in findings {
+        *summary.severities.entry(f.severity.as_str()).or_default() += 1;
+    }
+    summary
+}
+
+fn status_label(v: &Visit) -> String {
+    match (v.status, &v.error) {
+        (_, Some(_)) => "error".to_string(),
+        (Some(s), None) => s.to_string(),
+        (None, None) if v.robots_disallowed => "robots.txt".to_string(),
+        (None, None) => "none".to_string(),
+    }
+}
+
+/// Text for Markdown table cells: pipes escaped, newlines flattened.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// Text for XML and HTML: the five special characters escaped.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(md("a|b\nc"), "a\\|b c");
+        assert_eq!(
+            xml("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn charts_scale_to_the_largest_bar() {
+        let svg = chart("t", &[("a".into(), 10.0), ("b".into(), 5.0)]);
+        assert!(svg.contains("width=\"190.0\""), "{svg}");
+        assert!(svg.contains("width=\"95.0\""), "{svg}");
+        assert!(!chart("empty", &[]).contains("<rect"));
+    }
+}
