@@ -289,6 +289,8 @@ enum Done {
     Robots {
         host: String,
         robots: Robots,
+        /// Why robots.txt could not be read, when that is why everything is disallowed.
+        unreadable: Option<String>,
     },
     Sitemap {
         host: String,
@@ -310,13 +312,15 @@ enum RobotsState {
     #[default]
     Unknown,
     Fetching,
-    Known(Robots),
+    /// The rules, and why robots.txt was unreadable if it was (then everything is
+    /// disallowed, and visits say why).
+    Known(Robots, Option<String>),
 }
 
 struct State {
     config: CrawlConfig,
     fetcher: Fetcher,
-    site: Site,
+    site: Bounds,
     frontier: VecDeque<Job>,
     seen: HashSet<String>,
     hosts: HashMap<String, Host>,
@@ -337,7 +341,7 @@ impl State {
         State {
             config: config.clone(),
             fetcher,
-            site: Site::of(seed, config.scope),
+            site: Bounds::of(seed, config.scope),
             frontier: VecDeque::new(),
             seen: HashSet::new(),
             hosts: HashMap::new(),
@@ -431,15 +435,16 @@ impl State {
                         index += 1;
                         continue;
                     }
-                    RobotsState::Known(robots) if !robots.allowed(&job.url) => {
-                        let job = self.frontier.remove(index).expect("index is in range");
-                        let mut visit = Visit::new(&job);
+                    RobotsState::Known(robots, unreadable) if !robots.allowed(&job.url) => {
+                        let mut visit = Visit::new(job);
                         visit.attempts = 0;
                         visit.robots_disallowed = true;
+                        visit.error.clone_from(unreadable);
+                        self.frontier.remove(index);
                         self.fresh.push(visit);
                         continue;
                     }
-                    RobotsState::Known(_) => {}
+                    RobotsState::Known(..) => {}
                 }
             }
             if host.in_flight >= per_host {
@@ -452,7 +457,7 @@ impl State {
                 continue;
             }
             let delay = match &host.robots {
-                RobotsState::Known(robots) if needs_robots => {
+                RobotsState::Known(robots, _) if needs_robots => {
                     robots.crawl_delay().map_or(self.config.interval, |d| {
                         d.min(MAX_WAIT).max(self.config.interval)
                     })
@@ -466,7 +471,7 @@ impl State {
                 self.fetcher.clone(),
                 job,
                 key,
-                self.config.scope,
+                self.site.clone(),
                 self.config.retries,
             ));
         }
@@ -493,7 +498,11 @@ impl State {
                 }
                 self.frontier.push_front(job);
             }
-            Done::Robots { host, robots } => {
+            Done::Robots {
+                host,
+                robots,
+                unreadable,
+            } => {
                 self.release(&host);
                 if self.config.sitemaps {
                     let seed = Url::parse(&format!("{host}/")).ok();
@@ -501,7 +510,7 @@ impl State {
                         self.sitemap_candidates_from(&seed, robots.sitemaps());
                     }
                 }
-                self.hosts.entry(host).or_default().robots = RobotsState::Known(robots);
+                self.hosts.entry(host).or_default().robots = RobotsState::Known(robots, unreadable);
             }
             Done::Sitemap { host, url, result } => {
                 self.release(&host);
@@ -611,13 +620,37 @@ impl State {
     }
 }
 
+/// What the crawl counts as the site: [`Site`] (the host or the registrable domain), and
+/// under [`Scope::Host`] the port too, for another port is another server; `http` and
+/// `https` on their default ports are the same site.
+#[derive(Debug, Clone)]
+struct Bounds {
+    site: Site,
+    scope: Scope,
+    port: Option<u16>,
+}
+
+impl Bounds {
+    fn of(seed: &Url, scope: Scope) -> Bounds {
+        Bounds {
+            site: Site::of(seed, scope),
+            scope,
+            port: seed.port(),
+        }
+    }
+
+    fn contains(&self, url: &Url) -> bool {
+        self.site.contains(url) && (self.scope == Scope::Domain || url.port() == self.port)
+    }
+}
+
 /// The scheme, host and port of `url`, which per-host limits and robots.txt are kept by.
 fn host_key(url: &Url) -> String {
     url.origin().ascii_serialization()
 }
 
 /// Fetches or checks one URL.
-async fn visit(fetcher: Fetcher, job: Job, host: String, scope: Scope, retries: u32) -> Done {
+async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: u32) -> Done {
     let started = Instant::now();
     let mut visit = Visit::new(&job);
     let response = match job.role {
@@ -662,11 +695,11 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, scope: Scope, retries: 
             .collect();
     }
     let header_robots = response.header("x-robots-tag").unwrap_or("").to_string();
-    let on_site = Site::of(&job.url, scope).contains(response.url());
+    let on_site = site.contains(response.url());
     if job.role == Role::Page && (200..300).contains(&status) && response.is_html() && on_site {
         let options = PageOptions {
             links: true,
-            scope,
+            scope: site.scope,
             base: None,
         };
         let raw = job.url.as_str();
@@ -706,7 +739,12 @@ async fn check(fetcher: &Fetcher, url: &Url) -> Result<Response, FetchError> {
 fn is_transient(err: &FetchError) -> bool {
     matches!(
         err,
-        FetchError::Connect { .. } | FetchError::Timeout { .. } | FetchError::Body { .. }
+        FetchError::Refused { .. }
+            | FetchError::Connect { .. }
+            | FetchError::ConnectTimeout { .. }
+            | FetchError::Timeout { .. }
+            | FetchError::Request { .. }
+            | FetchError::Body { .. }
     )
 }
 
@@ -720,19 +758,30 @@ fn has_directive(list: &str, directive: &str) -> bool {
 
 async fn fetch_robots(fetcher: Fetcher, url: Url, host: String) -> Done {
     let robots_url = url.join("/robots.txt").expect("an http url takes a path");
-    let robots = match fetcher.get(&robots_url).await {
+    // Unreachable or failing: RFC 9309 says to assume everything is disallowed.
+    let unreadable = |why: String| {
+        let reason = format!("{robots_url} could not be read ({why}), so the site is not crawled");
+        (Robots::disallow_all(), Some(reason))
+    };
+    let (robots, unreadable) = match fetcher.get(&robots_url).await {
         Ok(mut response) => {
             let status = response.status();
             // One byte past the limit lets the parser see that the last line was cut.
             match read_all(&mut response, robots::MAX_SIZE as u64 + 1).await {
-                Ok(body) => Robots::from_status(status, &body, ROBOTS_AGENT),
-                Err(_) => Robots::disallow_all(),
+                Ok(_) if status >= 500 || status == 429 => {
+                    unreadable(format!("http status {status}"))
+                }
+                Ok(body) => (Robots::from_status(status, &body, ROBOTS_AGENT), None),
+                Err(e) => unreadable(e.to_string()),
             }
         }
-        // Unreachable: RFC 9309 says to assume everything is disallowed.
-        Err(_) => Robots::disallow_all(),
+        Err(e) => unreadable(e.to_string()),
     };
-    Done::Robots { host, robots }
+    Done::Robots {
+        host,
+        robots,
+        unreadable,
+    }
 }
 
 async fn fetch_sitemap(fetcher: Fetcher, url: Url, guessed: bool, host: String) -> Done {

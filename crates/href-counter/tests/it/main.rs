@@ -15,3 +15,5 @@ mod fetching;
 mod formats;
 // Garbage, truncated, gigantic and deeply nested pages: an answer or a clean error, no panic.
 mod robustness;
+// href-counter crawl: fixture sites with one of each problem, limits, formats, a 10,000-page site.
+mod crawl;

@@ -1,0 +1,461 @@
+//! `href-counter crawl` against small fixture sites on 127.0.0.1: what is crawled, what is
+//! found, where, and every report format.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde_json::Value;
+use test_server::{Route, TestServer};
+
+use crate::support::{hc, TempDir};
+
+/// A site with one of each problem. Expected findings are listed next to the links.
+fn problem_site() -> TestServer {
+    let index = r##"<!doctype html><title>home</title>
+<a href="/a.html">Section A</a>
+<a href="/b.html#intro">B intro</a>
+<a href="/b.html#nowhere">B missing</a>
+<a href="/missing.html">Gone page</a>
+<a href="/old.html">Old A</a>
+<a href="/r1">Chained B</a>
+<a href="javascript:void(0)">Menu</a>
+<a href="/c.html">click here</a>
+<a href="/c.html" target="_blank">C in a new tab</a>
+<a href="/c.html" rel="nofollow">C, not followed</a>
+<a href="/private/secret.html">Secret</a>
+<a href="https://example.invalid/">Elsewhere</a>
+<a href="/busy.html">Busy</a>
+<a href="/doc.pdf">The PDF</a>
+<a href="/a.html"><img src="/logo.png"></a>
+"##;
+    TestServer::start(vec![
+        ("/", Route::html(index)),
+        ("/a.html", Route::html(r#"<a href="/deep1.html">deeper</a>"#)),
+        ("/deep1.html", Route::html(r#"<a href="/deep2.html">deeper</a>"#)),
+        ("/deep2.html", Route::html(r#"<a href="/deep3.html">deeper</a>"#)),
+        ("/deep3.html", Route::html(r#"<a href="/">home</a>"#)),
+        ("/b.html", Route::html(r#"<h2 id="intro">Intro</h2><a href="/">home</a>"#)),
+        ("/c.html", Route::html("<p>C</p>")),
+        ("/old.html", Route::redirect(301, "/a.html")),
+        ("/r1", Route::redirect(302, "/r2")),
+        ("/r2", Route::redirect(301, "/b.html")),
+        (
+            "/busy.html",
+            Route::html("<p>busy, then fine</p>").first(
+                1,
+                Route::status(429)
+                    .header("Retry-After", "1")
+                    .content_type("text/plain")
+                    .body("slow down"),
+            ),
+        ),
+        ("/doc.pdf", Route::html("%PDF-1.4").content_type("application/pdf")),
+        ("/private/secret.html", Route::html("<p>secret</p>")),
+        (
+            "/robots.txt",
+            Route::html("User-agent: *\nDisallow: /private/\n").content_type("text/plain"),
+        ),
+        (
+            "/sitemap.xml",
+            Route::html(
+                "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                 <url><loc>{origin}/</loc></url><url><loc>{origin}/orphan.html</loc></url></urlset>",
+            )
+            .content_type("application/xml"),
+        ),
+        ("/orphan.html", Route::html(r#"<a href="/">home</a>"#)),
+    ])
+}
+
+fn crawl_json(server: &TestServer, extra: &[&str]) -> Value {
+    let url = server.url("/");
+    let mut args = vec!["crawl", "--format", "json", "--quiet"];
+    args.extend_from_slice(extra);
+    args.push(&url);
+    let out = hc(&args);
+    assert!(!out.stderr.contains("panicked"), "panic: {}", out.stderr);
+    out.json()
+}
+
+fn visit<'a>(report: &'a Value, server: &TestServer, path: &str) -> &'a Value {
+    let url = server.url(path);
+    report["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["url"] == url.as_str())
+        .unwrap_or_else(|| panic!("{url} was not visited"))
+}
+
+/// (audit, target path or page path, line) of every finding.
+fn findings(report: &Value, server: &TestServer) -> BTreeSet<(String, String, u64)> {
+    let origin = server.url("");
+    let origin = origin.trim_end_matches('/');
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let at = f["target"].as_str().unwrap_or(f["page"].as_str().unwrap());
+            (
+                f["audit"].as_str().unwrap().to_string(),
+                at.strip_prefix(origin).unwrap_or(at).to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_audit_finds_its_problem_where_it_is() {
+    let server = problem_site();
+    let report = crawl_json(&server, &[]);
+    let got = findings(&report, &server);
+    let want: BTreeSet<(String, String, u64)> = [
+        ("broken-link", "/missing.html", 5),
+        ("redirect", "/old.html", 6),
+        ("redirect-chain", "/r1", 7),
+        ("missing-fragment", "/b.html#nowhere", 4),
+        ("non-crawlable-link", "javascript:void(0)", 8),
+        ("generic-link-text", "/c.html", 9),
+        ("unsafe-blank-target", "/c.html", 10),
+        ("internal-nofollow", "/c.html", 11),
+        ("empty-link-text", "/a.html", 16),
+        ("deep-page", "/deep3.html", 0),
+        ("orphan-page", "/orphan.html", 0),
+    ]
+    .into_iter()
+    .map(|(a, t, l)| (a.to_string(), t.to_string(), l))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_crawl_visits_each_url_once_and_honours_robots_and_retry_after() {
+    let server = problem_site();
+    let report = crawl_json(&server, &[]);
+    let urls: Vec<&str> = report["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["url"].as_str().unwrap())
+        .collect();
+    let unique: BTreeSet<&&str> = urls.iter().collect();
+    assert_eq!(unique.len(), urls.len(), "a URL visited twice: {urls:?}");
+
+    let secret = visit(&report, &server, "/private/secret.html");
+    assert_eq!(secret["robots_disallowed"], true);
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|r| r.target == "/private/secret.html"),
+        "robots.txt disallows it: never fetched"
+    );
+
+    let busy = visit(&report, &server, "/busy.html");
+    assert_eq!(
+        (busy["status"].as_u64(), busy["attempts"].as_u64()),
+        (Some(200), Some(2))
+    );
+
+    let deep = visit(&report, &server, "/deep3.html");
+    assert_eq!(deep["depth"], 4);
+    assert_eq!(
+        visit(&report, &server, "/orphan.html")["depth"],
+        Value::Null
+    );
+    let pdf = visit(&report, &server, "/doc.pdf");
+    assert_eq!((pdf["status"].as_u64(), pdf.get("page")), (Some(200), None));
+
+    // External links are not checked unless asked.
+    assert!(!urls.iter().any(|u| u.contains("example.invalid")));
+    let summary = &report["summary"];
+    assert_eq!(summary["robots_disallowed"], 1);
+    assert_eq!(summary["broken"], 1);
+}
+
+#[test]
+fn check_external_checks_other_sites_and_reports_their_failures() {
+    let elsewhere = TestServer::start(vec![
+        ("/ok", Route::html("fine")),
+        (
+            "/head-refused",
+            Route::html("fine").first(1, Route::status(405)),
+        ),
+    ]);
+    let site = TestServer::start(vec![(
+        "/",
+        Route::html(format!(
+            r#"<a href="{}">ok</a> <a href="{}">head refused</a> <a href="{}">gone</a>"#,
+            elsewhere.url("/ok"),
+            elsewhere.url("/head-refused"),
+            elsewhere.url("/gone")
+        )),
+    )]);
+    let report = crawl_json(&site, &["--check-external", "--no-sitemap"]);
+    let status = |u: String| {
+        report["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["url"] == u.as_str())
+            .map(|v| v["status"].as_u64().unwrap_or(0))
+    };
+    assert_eq!(status(elsewhere.url("/ok")), Some(200));
+    assert_eq!(
+        status(elsewhere.url("/head-refused")),
+        Some(200),
+        "{:?}",
+        elsewhere
+            .requests()
+            .iter()
+            .map(|r| (r.method.clone(), r.target.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(status(elsewhere.url("/gone")), Some(404));
+    let methods: Vec<(String, String)> = elsewhere
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.target.clone()))
+        .collect();
+    assert!(
+        methods.contains(&("HEAD".into(), "/ok".into())),
+        "{methods:?}"
+    );
+    assert!(
+        !methods.contains(&("GET".into(), "/ok".into())),
+        "HEAD was enough: {methods:?}"
+    );
+    assert!(
+        methods.contains(&("GET".into(), "/head-refused".into())),
+        "{methods:?}"
+    );
+}
+
+#[test]
+fn limits_turn_pages_into_checks() {
+    let server = problem_site();
+    let report = crawl_json(&server, &["--max-depth", "1", "--no-sitemap"]);
+    let deep1 = visit(&report, &server, "/deep1.html");
+    assert_eq!(deep1["role"], "check");
+    assert!(deep1.get("page").is_none());
+    let report = crawl_json(&server, &["--max-pages", "1", "--no-sitemap"]);
+    assert_eq!(report["summary"]["pages"], 1);
+}
+
+#[test]
+fn include_and_exclude_patterns() {
+    let server = problem_site();
+    let report = crawl_json(&server, &["--exclude", "*/deep*", "--no-sitemap"]);
+    assert_eq!(visit(&report, &server, "/deep1.html")["role"], "check");
+    let report = crawl_json(&server, &["--include", "*/", "--no-sitemap"]);
+    assert_eq!(
+        report["summary"]["pages"], 1,
+        "only the start page matches */"
+    );
+}
+
+#[test]
+fn a_redirect_loop_and_a_dead_server_are_broken_links() {
+    let server = TestServer::start(vec![
+        (
+            "/",
+            Route::html(format!(
+                r#"<a href="/loop-a">loop</a><a href="{}">dead</a>"#,
+                test_server::closed_port_url()
+            )),
+        ),
+        ("/loop-a", Route::redirect(302, "/loop-b")),
+        ("/loop-b", Route::redirect(302, "/loop-a")),
+    ]);
+    let report = crawl_json(
+        &server,
+        &["--check-external", "--retries", "0", "--no-sitemap"],
+    );
+    let broken: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["audit"] == "broken-link")
+        .collect();
+    assert_eq!(broken.len(), 2, "{broken:?}");
+    assert!(broken[0]["detail"].as_str().unwrap().contains("redirect"));
+}
+
+#[test]
+fn rating_is_traceable_to_findings() {
+    let server = problem_site();
+    let report = crawl_json(&server, &[]);
+    let rating = &report["rating"];
+    let home = rating["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["page"] == server.url("/").as_str())
+        .unwrap();
+    let lost: f64 = home["deductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["points"].as_f64().unwrap())
+        .sum();
+    let score = home["score"].as_f64().unwrap();
+    assert!(
+        (100.0 - lost - score).abs() < 0.3,
+        "{score} + {lost} != 100"
+    );
+    // One broken link: half of its audit's 30 points.
+    let broken = home["deductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["audit"] == "broken-link")
+        .unwrap();
+    assert_eq!(
+        (broken["findings"].as_u64(), broken["points"].as_f64()),
+        (Some(1), Some(15.0))
+    );
+    let pages: BTreeMap<&str, f64> = rating["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["page"].as_str().unwrap(), p["score"].as_f64().unwrap()))
+        .collect();
+    let mean = pages.values().sum::<f64>() / pages.len() as f64;
+    assert!((rating["score"].as_f64().unwrap() - mean).abs() < 0.06);
+    assert!(["A", "B", "C", "D", "F"].contains(&rating["grade"].as_str().unwrap()));
+}
+
+#[test]
+fn every_format_renders_the_same_crawl() {
+    let server = problem_site();
+    let url = server.url("/");
+    let tmp = TempDir::new("crawl-formats");
+    let run = |format: &str| {
+        let path = tmp.path().join(format!("report.{format}"));
+        let path = path.to_str().unwrap().to_string();
+        let out = hc(&["crawl", "--quiet", "--format", format, "-o", &path, &url]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        assert_eq!(out.stdout(), "", "{format}: the report went to the file");
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let md = run("markdown");
+    assert!(md.starts_with(&format!("# Link audit of {url}")), "{md}");
+    assert!(md.contains("| Broken links | error | 30 | 1 |"), "{md}");
+
+    let csv = run("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("source,line,column,target,text,rel,kind,status")
+    );
+    let missing = format!("{url},5,1,{}missing.html,Gone page,,relative,404", url);
+    assert!(
+        csv.lines().any(|l| l == missing),
+        "no {missing:?} in\n{csv}"
+    );
+
+    let html = run("html");
+    assert!(html.starts_with("<!doctype html>") && html.contains("<svg"));
+    assert!(!html.contains("<script") && !html.contains("http-equiv"));
+    assert!(!html.contains("src=\"http"), "no external assets");
+
+    let junit = run("junit");
+    assert!(junit.starts_with("<?xml"));
+    assert!(junit.contains("<testcase classname=\"href-counter.audit\" name=\"broken-link\">"));
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+
+    let ndjson = run("ndjson");
+    let objects: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = objects.last().unwrap();
+    assert_eq!(last["summary"]["broken"], 1);
+    assert_eq!(
+        objects.len() - 1,
+        last["summary"]["pages"].as_u64().unwrap() as usize
+            + last["summary"]["checked"].as_u64().unwrap() as usize
+            + last["summary"]["robots_disallowed"].as_u64().unwrap() as usize
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let server = problem_site();
+    let url = server.url("/");
+    let out = hc(&[
+        "crawl",
+        "--quiet",
+        "--fail-on",
+        "error",
+        "--format",
+        "json",
+        &url,
+    ]);
+    assert_eq!(out.code, 1, "a broken link is an error: {}", out.stderr);
+    let clean = TestServer::start(vec![("/", Route::html(r#"<a href="/">Home page</a>"#))]);
+    let out = hc(&["crawl", "--quiet", "--fail-on", "notice", &clean.url("/")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn a_dead_start_page_fails_the_crawl() {
+    let out = hc(&[
+        "crawl",
+        "--quiet",
+        "--retries",
+        "0",
+        &test_server::closed_port_url(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with("href-counter: crawl start page:"),
+        "{}",
+        out.stderr
+    );
+    let out = hc(&["crawl", "ftp://example.com/"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("http"), "{}", out.stderr);
+}
+
+#[test]
+fn a_generated_ten_thousand_page_site_is_crawled_whole() {
+    // Page n links to 2n and 2n+1 (a binary tree of 10,000 pages, 13 levels) and home.
+    let pages = 10_000;
+    let mut routes: Vec<(String, Route)> = Vec::new();
+    for n in 1..=pages {
+        let mut body = String::from("<a href=\"/p1\">home</a>");
+        for child in [2 * n, 2 * n + 1] {
+            if child <= pages {
+                body.push_str(&format!("<a href=\"/p{child}\">page {child}</a>"));
+            }
+        }
+        routes.push((format!("/p{n}"), Route::html(body)));
+    }
+    let server = TestServer::start(
+        routes
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect(),
+    );
+    let url = server.url("/p1");
+    let out = hc(&[
+        "crawl",
+        "--quiet",
+        "--format",
+        "ndjson",
+        "--no-sitemap",
+        &url,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let last: Value = serde_json::from_str(out.stdout().lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["pages"], pages);
+    assert_eq!(last["summary"]["depths"]["13"], pages - 8191);
+    assert!(
+        out.elapsed < Duration::from_secs(120),
+        "took {:?}",
+        out.elapsed
+    );
+}
