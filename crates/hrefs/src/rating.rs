@@ -167,6 +167,16 @@ mod tests {
     }
 
     #[test]
+    fn the_example_of_docs_rating_md() {
+        let lost = deduction(Audit::BrokenLink, 1)
+            + deduction(Audit::Redirect, 1)
+            + deduction(Audit::GenericLinkText, 1);
+        assert_eq!(lost, 20.5);
+        assert_eq!(grade(100.0 - lost), 'C');
+        assert_eq!(grade(100.0 - lost + 15.0), 'A');
+    }
+
+    #[test]
     fn grades() {
         assert_eq!(grade(100.0), 'A');
         assert_eq!(grade(90.0), 'A');

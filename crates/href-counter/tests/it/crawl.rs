@@ -459,3 +459,43 @@ fn a_generated_ten_thousand_page_site_is_crawled_whole() {
         out.elapsed
     );
 }
+
+#[test]
+fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
+    // 200 pages served slowly, one at a time: the crawl cannot finish before the signal.
+    let mut routes: Vec<(String, Route)> = Vec::new();
+    for n in 0..200 {
+        let body = format!(r#"<a href="/p{}">next</a>"#, n + 1);
+        routes.push((
+            format!("/p{n}"),
+            Route::html(body).delay_headers(Duration::from_millis(50)),
+        ));
+    }
+    let server = TestServer::start(
+        routes
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect(),
+    );
+    let child = std::process::Command::new(crate::support::BIN)
+        .args(["crawl", "--quiet", "--no-sitemap", "--format", "json"])
+        .arg(server.url("/p0"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "stderr: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a complete json report");
+    assert_eq!(report["summary"]["interrupted"], true);
+    let pages = report["summary"]["pages"].as_u64().unwrap();
+    assert!((1..200).contains(&pages), "{pages} pages");
+}
