@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig, Progress, Visit};
 use hrefs::fetch::Fetcher;
+use hrefs::report::PageReport;
 use hrefs::site_report::SiteReport;
 use url::Url;
 
@@ -64,22 +65,17 @@ pub(crate) fn run(args: &CrawlArgs) -> anyhow::Result<u8> {
                 std::future::pending::<()>().await;
             }
         };
-        crawl::crawl(
-            &seed,
-            &config,
-            &fetcher,
-            stop,
-            |visit: &Visit, p: &Progress| {
-                progress.update(visit, p);
-                if args.format == CrawlFormat::Ndjson && write_error.is_none() {
-                    let line = serde_json::to_string(visit).expect("a visit always serializes");
-                    if let Err(e) = writeln!(out, "{line}") {
-                        write_error = Some(e);
-                    }
+        let on_visit = |visit: &Visit, page: Option<&PageReport>, p: &Progress| {
+            progress.update(visit, p);
+            if args.format == CrawlFormat::Ndjson && write_error.is_none() {
+                // Each URL as it is done, with its page's links: a pipe sees them at once.
+                let line = serde_json::json!({ "visit": visit, "links": page.map(|p| &p.links) });
+                if let Err(e) = writeln!(out, "{line}") {
+                    write_error = Some(e);
                 }
-            },
-        )
-        .await
+            }
+        };
+        crawl::crawl(&seed, &config, &fetcher, stop, on_visit).await
     });
     progress.finish();
     if let Some(e) = write_error {
@@ -98,9 +94,11 @@ pub(crate) fn run(args: &CrawlArgs) -> anyhow::Result<u8> {
         })
     });
     let report = SiteReport::new(crawl);
-    let rendered = match args.format {
-        CrawlFormat::Markdown => report.to_markdown(),
-        CrawlFormat::Json => report.to_json(),
+    match args.format {
+        CrawlFormat::Markdown => out.write_all(report.to_markdown().as_bytes()),
+        CrawlFormat::Json => report
+            .write_json(&mut out)
+            .and_then(|()| out.write_all(b"\n")),
         CrawlFormat::Ndjson => {
             let tail = serde_json::json!({
                 "summary": report.summary,
@@ -108,15 +106,17 @@ pub(crate) fn run(args: &CrawlArgs) -> anyhow::Result<u8> {
                 "audits": report.audits,
                 "findings": report.findings,
             });
-            format!("{tail}\n")
+            writeln!(out, "{tail}")
         }
-        CrawlFormat::Csv => report.to_csv(),
-        CrawlFormat::Html => report.to_html(),
-        CrawlFormat::Junit => report.to_junit(severity(args.fail_on.unwrap_or(FailOn::Error))),
-    };
-    out.write_all(rendered.as_bytes())
-        .and_then(|()| out.flush())
-        .context("cannot write the report")?;
+        CrawlFormat::Csv => report.write_csv(&mut out),
+        CrawlFormat::Html => out.write_all(report.to_html().as_bytes()),
+        CrawlFormat::Junit => {
+            let fail_at = severity(args.fail_on.unwrap_or(FailOn::Error));
+            out.write_all(report.to_junit(fail_at).as_bytes())
+        }
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write the report")?;
 
     if let Some(error) = seed_error {
         eprintln!("href-counter: crawl start page: {}", sanitize(&error));

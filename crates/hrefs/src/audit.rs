@@ -7,11 +7,10 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use url::Url;
 
 use crate::classify::Kind;
-use crate::crawl::{normalize, Crawl, Visit};
-use crate::report::Link;
+use crate::crawl::{Crawl, PageSummary, Visit};
+use crate::links::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -300,22 +299,25 @@ pub fn is_generic_text(text: &str) -> bool {
 
 /// Runs every audit over a crawl. Findings come page by page, in crawl order.
 pub fn audit(crawl: &Crawl) -> Vec<Finding> {
-    let by_url: HashMap<&str, &Visit> = crawl.visits.iter().map(|v| (v.url.as_str(), v)).collect();
+    let links = &crawl.links;
+    let by_target: HashMap<Sym, &Visit> = crawl
+        .visits
+        .iter()
+        .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
+        .collect();
     let mut findings = Vec::new();
-    for visit in &crawl.visits {
+    let mut edges = links.edges.iter().peekable();
+    for (index, visit) in crawl.visits.iter().enumerate() {
         let Some(page) = &visit.page else {
             continue;
         };
         let https = visit.url.starts_with("https:");
-        for link in &page.links {
-            let target = link.url.as_deref().and_then(|u| Url::parse(u).ok());
-            let target_visit = target
-                .as_ref()
-                .and_then(|t| by_url.get(normalize(t).as_str()).copied());
+        while let Some(edge) = edges.next_if(|e| e.page as usize <= index) {
+            let url = links.str(edge.url);
             let mut add = |audit: Audit, detail: String| {
-                findings.push(link_finding(audit, &visit.url, link, detail));
+                findings.push(link_finding(audit, &visit.url, edge, links, detail));
             };
-            if let Some(tv) = target_visit {
+            if let Some(tv) = by_target.get(&edge.target) {
                 if tv.is_broken() {
                     add(Audit::BrokenLink, broken_detail(tv));
                 } else if tv.redirects.len() > 1 {
@@ -323,8 +325,8 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
                 } else if !tv.redirects.is_empty() {
                     add(Audit::Redirect, redirect_detail(tv));
                 }
-                if let Some(fragment) = target.as_ref().and_then(Url::fragment) {
-                    if tv.page.is_some() && !fragment_exists(tv, fragment) {
+                if let (Some((_, fragment)), Some(target_page)) = (url.split_once('#'), &tv.page) {
+                    if !fragment_exists(target_page, fragment) {
                         add(
                             Audit::MissingFragment,
                             format!("no id or name '{}' on the target page", decode(fragment)),
@@ -332,8 +334,8 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
                     }
                 }
             }
-            let href = link.href.trim();
-            if link.kind == Kind::Javascript || href.is_empty() || href == "#" {
+            let href = links.str(edge.href).trim();
+            if edge.kind == Kind::Javascript || href.is_empty() || href == "#" {
                 let what = if href.is_empty() {
                     "empty href".to_string()
                 } else {
@@ -341,39 +343,31 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
                 };
                 add(Audit::NonCrawlableLink, what);
             }
-            if https && target.as_ref().is_some_and(|t| t.scheme() == "http") {
+            if https && url.starts_with("http:") {
                 add(
                     Audit::InsecureLink,
                     "http:// link on an https:// page".into(),
                 );
             }
-            if link.text.trim().is_empty() && link.image_alt.trim().is_empty() {
+            let text = links.str(edge.text).trim();
+            if text.is_empty() && !edge.image_alt {
                 add(Audit::EmptyLinkText, "no text and no image alt".into());
-            } else if is_generic_text(&link.text) {
-                add(
-                    Audit::GenericLinkText,
-                    format!("text \"{}\"", link.text.trim()),
-                );
+            } else if is_generic_text(text) {
+                add(Audit::GenericLinkText, format!("text \"{text}\""));
             }
-            let has_rel = |r: &str| link.rel.iter().any(|t| t == r);
-            if link
-                .target
-                .as_deref()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank"))
-                && !has_rel("noopener")
-                && !has_rel("noreferrer")
-            {
+            if edge.blank && !edge.has_rel(REL_NOOPENER) && !edge.has_rel(REL_NOREFERRER) {
                 add(Audit::UnsafeBlankTarget, "target=_blank".into());
             }
-            if link.kind.is_internal() && link.kind != Kind::Fragment && has_rel("nofollow") {
+            if edge.kind.is_internal() && edge.kind != Kind::Fragment && edge.has_rel(REL_NOFOLLOW)
+            {
                 add(Audit::InternalNofollow, "rel=nofollow".into());
             }
         }
-        if page.links.len() > MAX_LINKS {
+        if page.links > MAX_LINKS as u64 {
             findings.push(page_finding(
                 Audit::TooManyLinks,
                 visit,
-                format!("{} links (more than {MAX_LINKS})", page.links.len()),
+                format!("{} links (more than {MAX_LINKS})", page.links),
             ));
         }
         match visit.depth {
@@ -393,15 +387,20 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     findings
 }
 
-fn link_finding(audit: Audit, page: &str, link: &Link, detail: String) -> Finding {
+fn link_finding(audit: Audit, page: &str, edge: &Edge, links: &Links, detail: String) -> Finding {
+    let target = if edge.url == NONE {
+        edge.href
+    } else {
+        edge.url
+    };
     Finding {
         audit,
         severity: audit.severity(),
         page: page.to_string(),
-        target: Some(link.url.clone().unwrap_or_else(|| link.href.clone())),
-        line: Some(link.line),
-        column: Some(link.column),
-        text: Some(link.text.clone()),
+        target: Some(links.str(target).to_string()),
+        line: Some(u64::from(edge.line)),
+        column: Some(u64::from(edge.column)),
+        text: Some(links.str(edge.text).to_string()),
         detail,
     }
 }
@@ -441,12 +440,12 @@ fn redirect_detail(visit: &Visit) -> String {
 
 /// Whether the page has the fragment: an `id` or `<a name>` equal to it (percent-decoded,
 /// as browsers compare), or the empty fragment and `top`, which always scroll to the top.
-fn fragment_exists(visit: &Visit, fragment: &str) -> bool {
+fn fragment_exists(page: &PageSummary, fragment: &str) -> bool {
     let decoded = decode(fragment);
     decoded.is_empty()
         || decoded.eq_ignore_ascii_case("top")
-        || visit.fragments.contains(&decoded)
-        || visit.fragments.contains(fragment)
+        || page.has_fragment(&decoded)
+        || page.has_fragment(fragment)
 }
 
 /// Percent-decodes `s`; a '%' not followed by two hex digits stays as it is.

@@ -19,9 +19,11 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::classify::{Scope, Site};
+use crate::compat::CompatCounts;
 use crate::fetch::{FetchError, Fetcher, Response};
+use crate::links::{self, Links};
 use crate::page::{self, PageOptions};
-use crate::report::{Hop, PageReport};
+use crate::report::{Hop, KindCounts, PageReport};
 use crate::robots::{self, Robots};
 use crate::sitemap::{self, Sitemap};
 
@@ -139,12 +141,51 @@ pub struct Visit {
     /// `nofollow` in `<meta name=robots>` or `X-Robots-Tag`: its links were not followed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nofollow: bool,
-    /// The parsed page: every link with its text, `rel` and position, and the compat counts.
+    /// What parsing the page found (its links themselves are in [`Crawl::links`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<PageReport>,
-    /// The page's fragment targets (`id`s and `<a name>`s), for checking `#fragment` links.
+    pub page: Option<PageSummary>,
+}
+
+/// A parsed page's facts and counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSummary {
+    /// The original tool's counts for the page.
+    #[serde(flatten)]
+    pub counts: CompatCounts,
+    /// Links on the page (every `href` of every anchor).
+    pub links: u64,
+    /// Links per kind.
+    pub kinds: KindCounts,
+    /// The `<base href>`, when the page has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// The encoding the page was read in.
+    pub charset: String,
+    /// Body bytes (decompressed).
+    pub bytes: u64,
+    /// The page's fragment targets (`id`s and `<a name>`s), hashed with
+    /// [`links::fragment_hash`], for checking `#fragment` links.
     #[serde(skip)]
-    pub fragments: HashSet<String>,
+    pub fragments: HashSet<u64>,
+}
+
+impl PageSummary {
+    fn of(report: &PageReport, fragments: Vec<String>) -> PageSummary {
+        PageSummary {
+            counts: report.counts,
+            links: report.links.len() as u64,
+            kinds: report.kinds,
+            base: report.base.clone(),
+            charset: report.charset.clone(),
+            bytes: report.bytes,
+            fragments: fragments.iter().map(|f| links::fragment_hash(f)).collect(),
+        }
+    }
+
+    /// Whether the page has `fragment` as an `id` or `<a name>`.
+    pub fn has_fragment(&self, fragment: &str) -> bool {
+        self.fragments.contains(&links::fragment_hash(fragment))
+    }
 }
 
 impl Visit {
@@ -165,7 +206,6 @@ impl Visit {
             noindex: false,
             nofollow: false,
             page: None,
-            fragments: HashSet::new(),
         }
     }
 
@@ -182,6 +222,9 @@ pub struct Crawl {
     pub seed: String,
     /// Every URL fetched, checked or kept out by robots.txt, in the order they completed.
     pub visits: Vec<Visit>,
+    /// Every link of every parsed page.
+    #[serde(skip)]
+    pub links: Links,
     /// Page URLs listed in the site's sitemaps.
     pub sitemap_urls: Vec<String>,
     /// Sitemap files that could not be read, with why.
@@ -210,7 +253,7 @@ pub async fn crawl(
     config: &CrawlConfig,
     fetcher: &Fetcher,
     stop: impl Future<Output = ()>,
-    mut on_visit: impl FnMut(&Visit, &Progress),
+    mut on_visit: impl FnMut(&Visit, Option<&PageReport>, &Progress),
 ) -> Crawl {
     let started = Instant::now();
     let seed = normalize(seed);
@@ -253,6 +296,7 @@ pub async fn crawl(
     Crawl {
         seed: seed.to_string(),
         visits: state.visits,
+        links: state.links,
         sitemap_urls: state.sitemap_pages.into_iter().map(String::from).collect(),
         sitemap_errors: state.sitemap_errors,
         interrupted,
@@ -280,6 +324,8 @@ enum Done {
     Visit {
         host: String,
         visit: Box<Visit>,
+        /// The parsed page's full report, links included.
+        report: Option<Box<PageReport>>,
     },
     Retry {
         host: String,
@@ -327,8 +373,9 @@ struct State {
     pages_enqueued: usize,
     /// Visits done, in order.
     visits: Vec<Visit>,
-    /// Visits done and not yet handed to the caller.
-    fresh: Vec<Visit>,
+    /// Visits done and not yet handed to the caller, with their page's full report.
+    fresh: Vec<(Visit, Option<Box<PageReport>>)>,
+    links: Links,
     sitemaps_requested: HashSet<String>,
     sitemap_queue: VecDeque<(Url, bool)>,
     sitemap_pages: Vec<Url>,
@@ -348,6 +395,7 @@ impl State {
             pages_enqueued: 0,
             visits: Vec::new(),
             fresh: Vec::new(),
+            links: Links::default(),
             sitemaps_requested: HashSet::new(),
             sitemap_queue: VecDeque::new(),
             sitemap_pages: Vec::new(),
@@ -441,7 +489,7 @@ impl State {
                         visit.robots_disallowed = true;
                         visit.error.clone_from(unreadable);
                         self.frontier.remove(index);
-                        self.fresh.push(visit);
+                        self.fresh.push((visit, None));
                         continue;
                     }
                     RobotsState::Known(..) => {}
@@ -480,9 +528,13 @@ impl State {
 
     fn handle(&mut self, done: Done) {
         match done {
-            Done::Visit { host, visit } => {
+            Done::Visit {
+                host,
+                visit,
+                report,
+            } => {
                 self.release(&host);
-                self.note_visit(*visit);
+                self.note_visit(*visit, report);
             }
             Done::Retry {
                 host,
@@ -535,42 +587,51 @@ impl State {
     }
 
     /// Hands the visits done since the last call to `on_visit`, and keeps them.
-    fn report(&mut self, in_flight: usize, on_visit: &mut impl FnMut(&Visit, &Progress)) {
-        for visit in self.fresh.drain(..) {
+    fn report(
+        &mut self,
+        in_flight: usize,
+        on_visit: &mut impl FnMut(&Visit, Option<&PageReport>, &Progress),
+    ) {
+        for (visit, report) in self.fresh.drain(..) {
             let progress = Progress {
                 done: self.visits.len() + 1,
                 queued: self.frontier.len(),
                 in_flight,
             };
-            on_visit(&visit, &progress);
+            on_visit(&visit, report.as_deref(), &progress);
             self.visits.push(visit);
         }
     }
 
-    fn note_visit(&mut self, mut visit: Visit) {
+    fn note_visit(&mut self, mut visit: Visit, mut report: Option<Box<PageReport>>) {
         if let Some(final_url) = visit.final_url.as_deref() {
             // A redirect to a page already seen: its links are that page's, don't count them
             // twice.
             if visit.page.is_some() && !self.seen.insert(final_url.to_string()) {
                 visit.page = None;
-                visit.fragments.clear();
+                report = None;
             }
         }
-        if let Some(page) = visit.page.as_ref().filter(|_| !visit.nofollow) {
-            let depth = visit.depth.map(|d| d + 1);
-            let targets: Vec<Url> = page
-                .links
-                .iter()
-                .filter_map(|link| link.url.as_deref())
-                .filter_map(|u| Url::parse(u).ok())
-                .map(|u| normalize(&u))
-                .collect();
-            let on = visit.url.clone();
-            for target in targets {
-                self.enqueue(target, depth, Some(&on), true);
+        if let Some(report) = &report {
+            let index = u32::try_from(self.visits.len() + self.fresh.len())
+                .expect("fewer than 4 billion visits");
+            self.links.add_page(index, &report.links);
+            if !visit.nofollow {
+                let depth = visit.depth.map(|d| d + 1);
+                let targets: Vec<Url> = report
+                    .links
+                    .iter()
+                    .filter_map(|link| link.url.as_deref())
+                    .filter_map(|u| Url::parse(u).ok())
+                    .map(|u| normalize(&u))
+                    .collect();
+                let on = visit.url.clone();
+                for target in targets {
+                    self.enqueue(target, depth, Some(&on), true);
+                }
             }
         }
-        self.fresh.push(visit);
+        self.fresh.push((visit, report));
     }
 
     /// The sitemaps of the site of `origin`: those robots.txt names, else `/sitemap.xml`.
@@ -669,6 +730,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
             return Done::Visit {
                 host,
                 visit: Box::new(visit),
+                report: None,
             };
         }
     };
@@ -695,6 +757,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
             .collect();
     }
     let header_robots = response.header("x-robots-tag").unwrap_or("").to_string();
+    let mut page_report = None;
     let on_site = site.contains(response.url());
     if job.role == Role::Page && (200..300).contains(&status) && response.is_html() && on_site {
         let options = PageOptions {
@@ -711,8 +774,8 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
                     has_directive(meta, "noindex") || has_directive(&header_robots, "noindex");
                 visit.nofollow =
                     has_directive(meta, "nofollow") || has_directive(&header_robots, "nofollow");
-                visit.fragments = facts.fragment_targets.into_iter().collect();
-                visit.page = Some(report);
+                visit.page = Some(PageSummary::of(&report, facts.fragment_targets));
+                page_report = Some(Box::new(report));
             }
             Err(err) => visit.error = Some(err.to_string()),
         }
@@ -721,6 +784,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
     Done::Visit {
         host,
         visit: Box::new(visit),
+        report: page_report,
     }
 }
 

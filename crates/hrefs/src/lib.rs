@@ -27,6 +27,7 @@ mod error;
 pub mod extract;
 pub mod fetch;
 pub mod gourl;
+pub mod links;
 pub mod page;
 pub mod rating;
 pub mod report;

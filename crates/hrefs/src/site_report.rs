@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
+use crate::classify::Kind;
 use crate::crawl::{Crawl, Role, Visit};
+use crate::links::{rel_names, Links, NONE};
 use crate::rating::{self, Rating};
 use crate::report::csv_field;
 
@@ -60,7 +62,7 @@ pub struct AuditLine {
 }
 
 /// Everything a crawl found, ready to render.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SiteReport {
     /// Totals.
     pub summary: Summary,
@@ -72,9 +74,65 @@ pub struct SiteReport {
     pub findings: Vec<Finding>,
     /// Every URL visited.
     pub visits: Vec<Visit>,
+    /// Every link of every parsed page.
+    pub links: Links,
     /// Sitemap files that could not be read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sitemap_errors: Vec<String>,
+}
+
+/// The JSON document: the report's parts, links written out one by one as they serialize.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    summary: &'a Summary,
+    rating: &'a Rating,
+    audits: &'a [AuditLine],
+    findings: &'a [Finding],
+    visits: &'a [Visit],
+    links: JsonLinks<'a>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sitemap_errors: &'a [String],
+}
+
+struct JsonLinks<'a>(&'a SiteReport);
+
+/// One link in the JSON report.
+#[derive(Serialize)]
+struct JsonLink<'a> {
+    page: &'a str,
+    line: u32,
+    column: u32,
+    href: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    kind: Kind,
+    text: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    rel: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    target_blank: bool,
+}
+
+impl Serialize for JsonLinks<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let links = &report.links;
+        serializer.collect_seq(links.edges.iter().map(|edge| {
+            JsonLink {
+                page: report
+                    .visits
+                    .get(edge.page as usize)
+                    .map_or("", |v| v.url.as_str()),
+                line: edge.line,
+                column: edge.column,
+                href: links.str(edge.href),
+                url: (edge.url != NONE).then(|| links.str(edge.url)),
+                kind: edge.kind,
+                text: links.str(edge.text),
+                rel: rel_names(edge.rel),
+                target_blank: edge.blank,
+            }
+        }))
+    }
 }
 
 impl SiteReport {
@@ -100,6 +158,7 @@ impl SiteReport {
             audits,
             findings,
             visits: crawl.visits,
+            links: crawl.links,
             sitemap_errors: crawl.sitemap_errors,
         }
     }
@@ -109,14 +168,24 @@ impl SiteReport {
         self.findings.iter().any(|f| f.severity <= severity)
     }
 
-    /// The whole report as pretty JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report always serializes")
+    /// Writes the whole report as JSON, every link included, without building it in memory
+    /// first.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let doc = JsonReport {
+            summary: &self.summary,
+            rating: &self.rating,
+            audits: &self.audits,
+            findings: &self.findings,
+            visits: &self.visits,
+            links: JsonLinks(self),
+            sitemap_errors: &self.sitemap_errors,
+        };
+        serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::from)
     }
 
     /// Every link edge as CSV: source page, line, column, target, anchor text, rel, and the
     /// target's status (empty when it was not checked) or error.
-    pub fn to_csv(&self) -> String {
+    pub fn write_csv(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
         let status: BTreeMap<&str, String> = self
             .visits
             .iter()
@@ -130,28 +199,33 @@ impl SiteReport {
                 (v.url.as_str(), s)
             })
             .collect();
-        let mut out = String::from("source,line,column,target,text,rel,kind,status\n");
-        for v in &self.visits {
-            let Some(page) = &v.page else { continue };
-            for link in &page.links {
-                let target = link.url.as_deref().unwrap_or(&link.href);
-                let key = target.split('#').next().unwrap_or(target);
-                let fields = [
-                    v.url.as_str(),
-                    &link.line.to_string(),
-                    &link.column.to_string(),
-                    target,
-                    &link.text,
-                    &link.rel.join(" "),
-                    link.kind.as_str(),
-                    status.get(key).map_or("", String::as_str),
-                ];
-                let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                out.push_str(&row.join(","));
-                out.push('\n');
-            }
+        out.write_all(b"source,line,column,target,text,rel,kind,status\n")?;
+        let links = &self.links;
+        for edge in &links.edges {
+            let Some(source) = self.visits.get(edge.page as usize) else {
+                continue;
+            };
+            let target = links.str(if edge.url == NONE {
+                edge.href
+            } else {
+                edge.url
+            });
+            let fields = [
+                source.url.as_str(),
+                &edge.line.to_string(),
+                &edge.column.to_string(),
+                target,
+                links.str(edge.text),
+                &rel_names(edge.rel),
+                edge.kind.as_str(),
+                status
+                    .get(links.str(edge.target))
+                    .map_or("", String::as_str),
+            ];
+            let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            writeln!(out, "{}", row.join(","))?;
         }
-        out
+        Ok(())
     }
 
     /// A Markdown summary: rating, totals, audits, findings (errors and warnings first).

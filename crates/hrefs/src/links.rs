@@ -1,0 +1,189 @@
+//! The link graph of a crawl, kept compact: one small fixed-size [`Edge`] per link, every
+//! string (URLs, hrefs, texts) stored once in a shared table.
+//!
+//! A site's pages repeat the same navigation links, texts and targets on every page, so
+//! interning makes the graph grow with the number of links, at about 40 bytes each, not with
+//! their text: a 100,000-page crawl keeps its millions of links in a few hundred MB.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use indexmap::IndexSet;
+use url::Url;
+
+use crate::classify::Kind;
+use crate::crawl::normalize;
+use crate::report::Link;
+
+/// An interned string: an index into [`Links::str`].
+pub type Sym = u32;
+
+/// No string (a missing value).
+pub const NONE: Sym = Sym::MAX;
+
+/// `rel=nofollow`.
+pub const REL_NOFOLLOW: u8 = 1;
+/// `rel=noopener`.
+pub const REL_NOOPENER: u8 = 2;
+/// `rel=noreferrer`.
+pub const REL_NOREFERRER: u8 = 4;
+/// `rel=ugc`.
+pub const REL_UGC: u8 = 8;
+/// `rel=sponsored`.
+pub const REL_SPONSORED: u8 = 16;
+
+const REL_NAMES: [(u8, &str); 5] = [
+    (REL_NOFOLLOW, "nofollow"),
+    (REL_NOOPENER, "noopener"),
+    (REL_NOREFERRER, "noreferrer"),
+    (REL_UGC, "ugc"),
+    (REL_SPONSORED, "sponsored"),
+];
+
+/// One `href` of one anchor on a parsed page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    /// The page it is on: an index into the crawl's visits.
+    pub page: u32,
+    /// The attribute value as written.
+    pub href: Sym,
+    /// Where it leads, resolved, fragment kept; [`NONE`] when it does not resolve.
+    pub url: Sym,
+    /// The target as the crawl knows it (normalised, no fragment); [`NONE`] unless http(s).
+    pub target: Sym,
+    /// The visible text, whitespace collapsed.
+    pub text: Sym,
+    /// 1-based line of the anchor.
+    pub line: u32,
+    /// 1-based byte column of the anchor.
+    pub column: u32,
+    /// The kind of link.
+    pub kind: Kind,
+    /// The `rel` tokens that matter, as `REL_*` bits.
+    pub rel: u8,
+    /// `target=_blank`.
+    pub blank: bool,
+    /// The anchor holds an image with alt text.
+    pub image_alt: bool,
+}
+
+impl Edge {
+    /// Whether `rel` has the `REL_*` bit `flag`.
+    pub fn has_rel(&self, flag: u8) -> bool {
+        self.rel & flag != 0
+    }
+}
+
+/// The rel tokens of `bits`, space-separated, in a fixed order.
+pub fn rel_names(bits: u8) -> String {
+    REL_NAMES
+        .iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every link of a crawl, and the strings they share.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    strings: IndexSet<Box<str>>,
+    /// The links, page by page in crawl order, each page's in document order.
+    pub edges: Vec<Edge>,
+}
+
+impl Links {
+    /// The string `sym` stands for ("" for [`NONE`]).
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get_index(sym as usize).map_or("", |s| s)
+    }
+
+    /// The symbol of `s`, if it was ever interned.
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.strings.get_index_of(s).map(|i| i as Sym)
+    }
+
+    /// The symbol of `s`, interning it on first sight.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(i) = self.strings.get_index_of(s) {
+            return i as Sym;
+        }
+        let (i, _) = self.strings.insert_full(s.into());
+        Sym::try_from(i).expect("fewer than 4 billion distinct strings")
+    }
+
+    /// Adds the links of the page at `page` (a visit index).
+    pub fn add_page(&mut self, page: u32, links: &[Link]) {
+        for link in links {
+            let parsed = link.url.as_deref().and_then(|u| Url::parse(u).ok());
+            let target = parsed
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .map_or(NONE, |u| self.intern(normalize(&u).as_str()));
+            let mut rel = 0;
+            for token in &link.rel {
+                if let Some((bit, _)) = REL_NAMES.iter().find(|(_, name)| name == token) {
+                    rel |= bit;
+                }
+            }
+            let edge = Edge {
+                page,
+                href: self.intern(&link.href),
+                url: link.url.as_deref().map_or(NONE, |u| self.intern(u)),
+                target,
+                text: self.intern(&link.text),
+                line: u32::try_from(link.line).unwrap_or(u32::MAX),
+                column: u32::try_from(link.column).unwrap_or(u32::MAX),
+                kind: link.kind,
+                rel,
+                blank: link
+                    .target
+                    .as_deref()
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank")),
+                image_alt: !link.image_alt.trim().is_empty(),
+            };
+            self.edges.push(edge);
+        }
+    }
+}
+
+/// The hash a page's fragment targets are kept as: 8 bytes each instead of the text.
+pub fn fragment_hash(fragment: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    fragment.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_stored_once() {
+        let mut links = Links::default();
+        let a = links.intern("https://example.com/");
+        let b = links.intern("Home");
+        assert_eq!(links.intern("https://example.com/"), a);
+        assert_ne!(a, b);
+        assert_eq!(links.str(b), "Home");
+        assert_eq!(links.str(NONE), "");
+        assert_eq!(links.find("Home"), Some(b));
+        assert_eq!(links.find("nowhere"), None);
+    }
+
+    #[test]
+    fn rel_bits_round_trip() {
+        assert_eq!(
+            rel_names(REL_NOFOLLOW | REL_SPONSORED),
+            "nofollow sponsored"
+        );
+        assert_eq!(rel_names(0), "");
+    }
+
+    #[test]
+    fn an_edge_is_small() {
+        assert!(
+            std::mem::size_of::<Edge>() <= 32,
+            "{}",
+            std::mem::size_of::<Edge>()
+        );
+    }
+}
