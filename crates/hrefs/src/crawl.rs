@@ -615,20 +615,11 @@ impl State {
         if let Some(report) = &report {
             let index = u32::try_from(self.visits.len() + self.fresh.len())
                 .expect("fewer than 4 billion visits");
-            self.links.add_page(index, &report.links);
-            if !visit.nofollow {
-                let depth = visit.depth.map(|d| d + 1);
-                let targets: Vec<Url> = report
-                    .links
-                    .iter()
-                    .filter_map(|link| link.url.as_deref())
-                    .filter_map(|u| Url::parse(u).ok())
-                    .map(|u| normalize(&u))
-                    .collect();
-                let on = visit.url.clone();
-                for target in targets {
-                    self.enqueue(target, depth, Some(&on), true);
-                }
+            let targets = self.links.add_page(index, &report.links, !visit.nofollow);
+            let depth = visit.depth.map(|d| d + 1);
+            let on = visit.url.clone();
+            for target in targets {
+                self.enqueue(target, depth, Some(&on), true);
             }
         }
         self.fresh.push((visit, report));

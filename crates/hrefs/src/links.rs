@@ -5,8 +5,10 @@
 //! interning makes the graph grow with the number of links, at about 40 bytes each, not with
 //! their text: a 100,000-page crawl keeps its millions of links in a few hundred MB.
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use foldhash::fast::RandomState;
 use indexmap::IndexSet;
 use url::Url;
 
@@ -84,9 +86,15 @@ pub fn rel_names(bits: u8) -> String {
 }
 
 /// Every link of a crawl, and the strings they share.
+///
+/// Hashing is foldhash with a random seed per crawl: several times faster than the standard
+/// SipHash on these short strings, and a page cannot choose strings that collide.
 #[derive(Debug, Clone, Default)]
 pub struct Links {
-    strings: IndexSet<Box<str>>,
+    strings: IndexSet<Box<str>, RandomState>,
+    /// The target of each resolved URL seen so far, so a link repeated on every page is
+    /// parsed and normalised once.
+    targets: HashMap<Sym, Sym, RandomState>,
     /// The links, page by page in crawl order, each page's in document order.
     pub edges: Vec<Edge>,
 }
@@ -111,13 +119,30 @@ impl Links {
         Sym::try_from(i).expect("fewer than 4 billion distinct strings")
     }
 
-    /// Adds the links of the page at `page` (a visit index).
-    pub fn add_page(&mut self, page: u32, links: &[Link]) {
+    /// Adds the links of the page at `page` (a visit index). Returns the http(s) targets
+    /// (normalised) that no earlier followed link led to: the ones the crawl has not
+    /// considered yet. Links of a page not `followed` (robots `nofollow`) are recorded but
+    /// leave their targets unconsidered, for a later page to lead to.
+    pub fn add_page(&mut self, page: u32, links: &[Link], followed: bool) -> Vec<Url> {
+        let mut new_targets = Vec::new();
         for link in links {
-            let parsed = link.url.as_deref().and_then(|u| Url::parse(u).ok());
-            let target = parsed
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .map_or(NONE, |u| self.intern(normalize(&u).as_str()));
+            let url = link.url.as_deref().map_or(NONE, |u| self.intern(u));
+            let target = match self.targets.get(&url) {
+                Some(&target) => target,
+                None if url == NONE => NONE,
+                None => {
+                    let target = Url::parse(self.str(url))
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .map(|u| normalize(&u));
+                    let sym = target.as_ref().map_or(NONE, |t| self.intern(t.as_str()));
+                    if followed {
+                        self.targets.insert(url, sym);
+                        new_targets.extend(target);
+                    }
+                    sym
+                }
+            };
             let mut rel = 0;
             for token in &link.rel {
                 if let Some((bit, _)) = REL_NAMES.iter().find(|(_, name)| name == token) {
@@ -127,7 +152,7 @@ impl Links {
             let edge = Edge {
                 page,
                 href: self.intern(&link.href),
-                url: link.url.as_deref().map_or(NONE, |u| self.intern(u)),
+                url,
                 target,
                 text: self.intern(&link.text),
                 line: u32::try_from(link.line).unwrap_or(u32::MAX),
@@ -142,6 +167,7 @@ impl Links {
             };
             self.edges.push(edge);
         }
+        new_targets
     }
 }
 

@@ -499,3 +499,45 @@ fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
     let pages = report["summary"]["pages"].as_u64().unwrap();
     assert!((1..200).contains(&pages), "{pages} pages");
 }
+
+#[test]
+fn nofollow_pages_are_read_but_their_links_not_followed() {
+    let server = TestServer::start(vec![
+        (
+            "/",
+            Route::html(
+                r#"<a href="/meta.html">m</a><a href="/header.html">h</a><a href="/later.html">l</a>"#,
+            ),
+        ),
+        (
+            "/meta.html",
+            Route::html(
+                r#"<meta name="robots" content="noindex, nofollow"><a href="/only-meta.html">x</a><a href="/shared.html">s</a>"#,
+            ),
+        ),
+        (
+            "/header.html",
+            Route::html(r#"<a href="/only-header.html">x</a>"#).header("X-Robots-Tag", "nofollow"),
+        ),
+        (
+            "/later.html",
+            Route::html(r#"<a href="/shared.html">s</a>"#),
+        ),
+        ("/shared.html", Route::html("<p>shared</p>")),
+        ("/only-meta.html", Route::html("<p>hidden</p>")),
+        ("/only-header.html", Route::html("<p>hidden</p>")),
+    ]);
+    let report = crawl_json(&server, &["--no-sitemap"]);
+    let meta = visit(&report, &server, "/meta.html");
+    assert_eq!(
+        (meta["noindex"].as_bool(), meta["nofollow"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(visit(&report, &server, "/header.html")["nofollow"], true);
+    assert_eq!(visit(&report, &server, "/shared.html")["status"], 200);
+    let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert!(
+        !targets.iter().any(|t| t.starts_with("/only-")),
+        "{targets:?}"
+    );
+}
