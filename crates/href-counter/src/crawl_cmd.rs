@@ -51,7 +51,8 @@ pub(crate) fn run(args: &CrawlArgs) -> anyhow::Result<u8> {
         }
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // Pages are parsed on every core: a crawl is CPU-bound once the server answers fast.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;

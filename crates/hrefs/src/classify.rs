@@ -12,6 +12,8 @@ use std::str::FromStr;
 use serde::Serialize;
 use url::Url;
 
+pub use crate::suffix::registrable_domain;
+
 /// The kinds of link a report counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,12 +135,6 @@ fn site_key(url: &Url, scope: Scope) -> Option<String> {
         return Some(host);
     }
     Some(registrable_domain(&host).unwrap_or(host))
-}
-
-/// The registrable domain of a host name (`blog.example.co.uk` → `example.co.uk`).
-pub fn registrable_domain(host: &str) -> Option<String> {
-    let host = host.trim_end_matches('.');
-    psl::domain_str(host).map(str::to_string)
 }
 
 /// A link resolved and sorted.

@@ -4,9 +4,9 @@
 //!
 //! The client is built for a statically linked binary in a `FROM scratch` container: TLS is
 //! rustls with the Mozilla roots compiled in (plus the system store when there is one), and
-//! names are resolved by hickory from `/etc/resolv.conf` and `/etc/hosts`, not by glibc.
-//! Without a readable `/etc/resolv.conf` naming a nameserver every lookup fails, `localhost`
-//! included; IP addresses need no lookup.
+//! names are resolved by the C library's `getaddrinfo`. The shipped static binary is linked
+//! with musl (`scripts/build-static.sh`), whose resolver reads `/etc/hosts` and
+//! `/etc/resolv.conf` itself: no glibc NSS modules, which a static binary could not load.
 //! Proxies come from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
 //! lower-case forms), read when the [`Fetcher`] is built.
 //!
@@ -407,28 +407,12 @@ impl Fetcher {
         } else if io_kind(std::io::ErrorKind::ConnectionRefused) {
             FetchError::Refused { url }
         } else if chain().any(|e| e.to_string() == "dns error") {
-            // hickory nests its reasons in "proto error: io error: ...": keep the reason.
-            let innermost = chain().last().map(|e| {
-                let msg = e.to_string();
-                let mut rest = msg.as_str();
-                while let Some(tail) = ["proto error: ", "io error: "]
-                    .iter()
-                    .find_map(|prefix| rest.strip_prefix(prefix))
-                {
-                    rest = tail;
-                }
-                lower_first(rest)
-            });
-            let cause = if cause.to_ascii_lowercase().contains("dns system conf") {
-                // hickory reads nothing else first, so even `localhost` fails without it.
-                format!(
-                    "cannot use /etc/resolv.conf: {} (name lookups need it, with a nameserver line)",
-                    innermost.unwrap_or_default()
-                )
-            } else if cause.contains("no records found") {
-                "no such host".to_string()
-            } else {
-                innermost.unwrap_or(cause)
+            // The resolver's own words are the last in the chain: "failed to lookup address
+            // information: Name or service not known".
+            let cause = match chain().last().map(|e| e.to_string()) {
+                Some(last) if last.contains("Name or service not known") => "no such host".into(),
+                Some(last) => lower_first(&last),
+                None => cause,
             };
             FetchError::Dns { url, cause }
         } else if err.is_connect()
@@ -463,8 +447,6 @@ fn client_builder(
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.as_str())
-            // Pure-Rust resolution: glibc's NSS cannot work in a static binary.
-            .hickory_dns(true)
             .gzip(true)
             .brotli(true)
             .deflate(true),

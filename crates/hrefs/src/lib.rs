@@ -34,6 +34,7 @@ pub mod report;
 pub mod robots;
 pub mod site_report;
 pub mod sitemap;
+pub mod suffix;
 
 pub use compat::{count_html, CompatCounts};
 pub use error::{Error, Result};

@@ -487,3 +487,36 @@ fn a_redirect_to_ftp_is_refused() {
     let url = server.url("/start");
     hc(&[&url]).assert_failed(1, &["ftp://example.com/", &url]);
 }
+
+#[test]
+fn an_unresolvable_name_is_a_dns_error() {
+    // In a network namespace of its own (no interface, no name server reachable) the lookup
+    // fails at once and no query leaves the machine. Root makes the namespace directly;
+    // otherwise a user namespace maps us to root inside it.
+    let as_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut unshare = std::process::Command::new("unshare");
+    if !as_root {
+        unshare.args(["--user", "--map-root-user"]);
+    }
+    let out = unshare
+        .args([
+            "--net",
+            crate::support::BIN,
+            "http://no-such-host.invalid./",
+        ])
+        .output()
+        .expect("run unshare (util-linux)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(out.stdout.is_empty());
+    crate::support::assert_error_lines(
+        &stderr,
+        &[&[
+            "cannot resolve 'no-such-host.invalid.'",
+            "http://no-such-host.invalid./",
+        ]],
+    );
+}
