@@ -6,9 +6,9 @@
 #
 # Stage 1 compiles a fully static executable on the official Rust image; stage 2 is `scratch`
 # holding that one file. Nothing else is needed at run time: TLS roots are compiled in (webpki
-# roots; add your own with `--ca-cert FILE` or SSL_CERT_FILE), DNS is a pure-Rust resolver that
-# reads /etc/resolv.conf and /etc/hosts (which the container runtime provides), so there is no
-# libc, no NSS and no /etc/ssl in the image.
+# roots; add your own with `--ca-cert FILE` or SSL_CERT_FILE), and the binary is linked with
+# musl, whose resolver reads /etc/hosts and /etc/resolv.conf (which the container runtime
+# provides) by itself, so there is no libc to load, no NSS and no /etc/ssl in the image.
 #
 # Dependencies are compiled in their own layer, against stub sources, so a source change only
 # recompiles our two crates. This uses plain layer caching (no BuildKit cache mounts), so it works
@@ -18,14 +18,18 @@ ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS build
 WORKDIR /src
-# Static glibc executable. The explicit --target keeps these flags away from build scripts and
-# proc-macros (they must stay dynamic); relocation-model=static makes a non-PIE binary that starts
-# without self-relocation. The target triple is the build machine's, so arm64 builds work too.
-# getrandom_backend: getrandom 0.3 finds glibc's getrandom() with dlsym, which a static binary
-# cannot do, and would fall back to opening /dev/urandom (absent from an empty root: hickory's
-# ThreadRng panics); this makes it use the getrandom system call directly.
+# Static musl executable (as scripts/build-static.sh builds it). The explicit --target keeps
+# these flags away from build scripts and proc-macros; relocation-model=static makes a non-PIE
+# binary that starts without self-relocation; getrandom uses the system call, never
+# /dev/urandom (absent from an empty root). musl-tools: ring's C and assembly for musl.
 ENV CARGO_TERM_COLOR=never \
     RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static --cfg getrandom_backend=\"linux_getrandom\""
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends musl-tools; \
+    rm -rf /var/lib/apt/lists/*; \
+    target="$(uname -m)-unknown-linux-musl"; echo "$target" > /target-triple; \
+    rustup target add "$target"
 
 # 1. Dependencies only: the manifests, the lock file and stub sources for every target cargo
 #    needs to see (test-server, a dev-only member, keeps its empty stub: cargo only needs it to
@@ -35,7 +39,7 @@ COPY crates/hrefs/Cargo.toml crates/hrefs/
 COPY crates/href-counter/Cargo.toml crates/href-counter/
 COPY crates/test-server/Cargo.toml crates/test-server/
 RUN set -eux; \
-    target=$(rustc -vV | sed -n 's/^host: //p'); echo "$target" > /target-triple; \
+    target=$(cat /target-triple); \
     mkdir -p crates/hrefs/src crates/hrefs/benches crates/href-counter/src crates/test-server/src; \
     echo 'fn main() {}' > crates/href-counter/src/main.rs; \
     echo 'fn main() {}' > crates/hrefs/benches/extract.rs; \
@@ -46,6 +50,7 @@ RUN set -eux; \
 # 2. Our crates. COPY keeps the files' original mtimes, which may be older than the stub build:
 #    touching them makes cargo rebuild hrefs and href-counter (and only them).
 COPY crates/hrefs/src crates/hrefs/src
+COPY crates/hrefs/data crates/hrefs/data
 COPY crates/hrefs/benches crates/hrefs/benches
 COPY crates/href-counter/src crates/href-counter/src
 RUN set -eux; \

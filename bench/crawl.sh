@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Crawl benchmark: href-counter crawl side by side with spider_cli, lychee and LinkChecker on
+# the same site, served by nginx on 127.0.0.1, in one run on one machine.
+#
+#   bench/crawl.sh                 everything (installs the other tools first: ~15 min once)
+#   BENCH_TOOLS="spider" bench/crawl.sh      only some of the other tools
+#
+# The site is Debian's python3.11-doc (530 pages), copied to bench/out/crawl-site with three
+# broken links planted (so that agreeing on broken links means something). Each tool does the
+# closest equivalent of "crawl the site and check its internal links", all with the same
+# concurrency where the tool lets us set it:
+#   href-counter crawl URL --concurrency C --per-host C --no-sitemap --format json
+#   spider --url URL --http crawl -o          (crawls; no link checking, no concurrency flag)
+#   lychee --max-concurrency C PAGE...         (cannot crawl: given every page URL, checks the
+#                                               links on them, other hosts excluded)
+#   linkchecker -t C URL                       (crawls and checks; slowest by far: one run)
+# Prints wall time (median), pages/s and peak RSS (largest) for each, the ratios to ours, and
+# whether the tools agree on the set of pages and on the planted broken links.
+#
+# Variables: BENCH_RUNS (3), BENCH_CONCURRENCY (16), BENCH_PORT (18092), BENCH_TOOLS (spider
+# lychee linkchecker), SPIDER / LYCHEE / LINKCHECKER (binaries to use instead of installing),
+# HREF_COUNTER (default: the release build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=$root/bench/out
+mkdir -p "$out"
+runs=${BENCH_RUNS:-3}
+conc=${BENCH_CONCURRENCY:-16}
+port=${BENCH_PORT:-18092}
+tools=${BENCH_TOOLS:-spider lychee linkchecker}
+note() { echo "crawl-bench: $*" >&2; }
+has() { [[ " $tools " == *" $1 "* ]]; }
+
+scripts/setup-test-deps.sh --bench >&2
+py_docs=/usr/share/doc/python3.11/html
+
+# --- the tools -----------------------------------------------------------------------------
+tooldir=$out/tools
+if [[ -z ${HREF_COUNTER:-} ]]; then
+    cargo build --quiet --release --locked -p href-counter >&2
+    HREF_COUNTER=$root/target/release/href-counter
+fi
+if has spider && [[ -z ${SPIDER:-} ]]; then
+    [[ -x $tooldir/bin/spider ]] || {
+        note "installing spider_cli 2.53.9 (cargo install, several minutes)"
+        cargo install --quiet --locked spider_cli --version 2.53.9 --root "$tooldir" >&2
+    }
+    SPIDER=$tooldir/bin/spider
+fi
+if has lychee && [[ -z ${LYCHEE:-} ]]; then
+    [[ -x $tooldir/bin/lychee ]] || {
+        note "installing lychee 0.24.2 (cargo install, several minutes)"
+        cargo install --quiet --locked lychee --version 0.24.2 --root "$tooldir" >&2
+    }
+    LYCHEE=$tooldir/bin/lychee
+fi
+if has linkchecker && [[ -z ${LINKCHECKER:-} ]]; then
+    [[ -x $tooldir/venv/bin/linkchecker ]] || {
+        note "installing LinkChecker 10.6.0 (pip, in a venv)"
+        python3 -m venv "$tooldir/venv" >&2
+        "$tooldir/venv/bin/pip" install --quiet linkchecker==10.6.0 >&2
+    }
+    LINKCHECKER=$tooldir/venv/bin/linkchecker
+fi
+
+# --- the site, with three planted broken links --------------------------------------------
+site=$out/crawl-site
+rm -rf "$site"
+cp -rL "$py_docs" "$site"
+planted=(index.html tutorial/index.html library/index.html)
+for i in 0 1 2; do
+    page=$site/${planted[$i]}
+    sed -i "s|</body>|<a href=\"/planted-broken-$i.html\">planted $i</a></body>|" "$page"
+done
+pidfile=$out/nginx-crawl.pid
+"$root/scripts/serve-docs.sh" "$site" "$port" "$pidfile" >/dev/null
+trap '"$root/scripts/stop-docs.sh" "$pidfile" >/dev/null 2>&1 || true' EXIT
+base=http://127.0.0.1:$port
+seed=$base/index.html
+
+# measure NAME CMD...: runs CMD $runs times; keeps the median wall time and the largest RSS.
+declare -A wall rss
+measure() {
+    local name=$1 n=$runs; shift
+    [[ $name == linkchecker ]] && n=1
+    local times=() peak=0 i
+    for ((i = 0; i < n; i++)); do
+        /usr/bin/time -f '%e %M' -o "$out/time.$name" "$@" >"$out/$name.out" 2>"$out/$name.err" || true
+        read -r t m <"$out/time.$name"
+        times+=("$t")
+        ((m > peak)) && peak=$m
+    done
+    wall[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    rss[$name]=$peak
+    note "$name: ${wall[$name]} s (median of $n), peak RSS $((peak / 1024)) MB"
+}
+
+measure ours "$HREF_COUNTER" crawl --quiet --no-sitemap --concurrency "$conc" --per-host "$conc" \
+    --format json "$seed"
+python3 - "$out/ours.out" >"$out/ours.pages" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for v in r["visits"]:
+    if v.get("page"):
+        print(v["url"])
+EOF
+ours_pages=$(wc -l <"$out/ours.pages")
+ours_broken=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(sorted({f["target"].rsplit("/", 1)[-1] for f in r["findings"] if f["audit"] == "broken-link"})))' "$out/ours.out")
+
+if has spider; then
+    measure spider "$SPIDER" --url "$seed" --http crawl -o
+    # One JSON object or URL per line, depending on the version: take every http URL.
+    grep -o "http://127\.0\.0\.1:$port/[^\"' ,]*" "$out/spider.out" | sed 's/#.*//' | sort -u >"$out/spider.pages" || true
+fi
+if has lychee; then
+    sed 's/$//' "$out/ours.pages" >"$out/lychee.inputs"
+    mapfile -t pages <"$out/lychee.inputs"
+    measure lychee "$LYCHEE" --no-progress --max-concurrency "$conc" --format json \
+        --exclude '.*' --include "^http://127\\.0\\.0\\.1:$port/" "${pages[@]}"
+fi
+if has linkchecker; then
+    measure linkchecker "$LINKCHECKER" --no-status -t "$conc" -o csv --check-extern=0 "$seed"
+fi
+
+# --- the table ------------------------------------------------------------------------------
+echo
+echo "Crawl of python3.11-doc ($ours_pages pages parsed by href-counter, 3 planted broken links), concurrency $conc, $(nproc) cores"
+echo
+printf '| tool | wall (median) | pages/s | peak RSS | href-counter is |\n| --- | ---: | ---: | ---: | --- |\n'
+for name in ours spider lychee linkchecker; do
+    [[ -n ${wall[$name]:-} ]] || continue
+    label=$name
+    [[ $name == ours ]] && label="href-counter crawl"
+    pps=$(awk -v p="$ours_pages" -v t="${wall[$name]}" 'BEGIN { if (t > 0) printf "%.0f", p / t }')
+    ratio=$(awk -v a="${wall[ours]}" -v b="${wall[$name]}" 'BEGIN { if (a > 0) printf "%.1fx faster", b / a }')
+    [[ $name == ours ]] && ratio=""
+    printf '| %s | %s s | %s | %d MB | %s |\n' "$label" "${wall[$name]}" "$pps" "$((rss[$name] / 1024))" "$ratio"
+done
+echo
+echo "Agreement:"
+echo "  href-counter: $ours_pages pages; broken link targets: $ours_broken"
+if [[ -f $out/spider.pages ]] && has spider; then
+    spider_html=$(grep -c '\.html$\|/$' "$out/spider.pages" || true)
+    missing=$(comm -23 <(grep '\.html$\|/$' "$out/spider.pages" | grep -v planted | sort -u) <(sort -u "$out/ours.pages") | wc -l)
+    echo "  spider: $spider_html page URLs; of them not parsed by href-counter: $missing"
+fi
+if has lychee && [[ -s $out/lychee.out ]]; then
+    echo "  lychee broken: $(grep -o 'planted-broken-[0-9]\.html' "$out/lychee.out" | sort -u | tr '\n' ' ')"
+fi
+if has linkchecker && [[ -s $out/linkchecker.out ]]; then
+    echo "  linkchecker broken: $(grep -o 'planted-broken-[0-9]\.html' "$out/linkchecker.out" | sort -u | tr '\n' ' ')"
+fi
