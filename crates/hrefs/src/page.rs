@@ -5,7 +5,6 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use bytes::Bytes;
 use url::Url;
 
 use crate::classify::Scope;
@@ -248,13 +247,19 @@ async fn scan_body(response: &mut Response, mut scan: Scan) -> Result<Scan> {
         read += chunk.len() as u64;
         scan.write(&chunk);
     }
-    let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(OVERLAP_QUEUE);
+    // Chunks are copied into buffers that go round between the two threads, and each
+    // network chunk is dropped at once: the HTTP client can then reuse its read buffer
+    // instead of allocating a fresh one per read (with musl's allocator, an mmap and a
+    // hundred page faults each, more than the copy costs).
+    let (chunks, mut queue) = tokio::sync::mpsc::channel::<Vec<u8>>(OVERLAP_QUEUE);
+    let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
     let (give_back, scanned) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("extract".into())
         .spawn(move || {
             while let Some(chunk) = queue.blocking_recv() {
                 scan.write(&chunk);
+                let _ = spare.send(chunk);
             }
             // The receiver is only gone when the fetch failed: the scan is not needed then.
             let _ = give_back.send(scan);
@@ -264,7 +269,11 @@ async fn scan_body(response: &mut Response, mut scan: Scan) -> Result<Scan> {
             source,
         })?;
     while let Some(chunk) = response.chunk().await? {
-        if chunks.send(chunk).await.is_err() {
+        let mut buffer = spares.try_recv().unwrap_or_default();
+        buffer.clear();
+        buffer.extend_from_slice(&chunk);
+        drop(chunk);
+        if chunks.send(buffer).await.is_err() {
             break;
         }
     }
