@@ -13,7 +13,7 @@
 #   spider --url URL --http crawl -o          (crawls; no link checking, no concurrency flag)
 #   lychee --max-concurrency C PAGE...         (cannot crawl: given every page URL, checks the
 #                                               links on them, other hosts excluded)
-#   linkchecker -t C URL                       (crawls and checks; slowest by far: one run)
+#   linkchecker -t C -o csv URL                (crawls and checks; slowest by far: one run)
 # Prints wall time (median), pages/s and peak RSS (largest) for each, the ratios to ours, and
 # whether the tools agree on the set of pages and on the planted broken links.
 #
@@ -87,7 +87,8 @@ measure() {
     local times=() peak=0 i
     for ((i = 0; i < n; i++)); do
         /usr/bin/time -f '%e %M' -o "$out/time.$name" "$@" >"$out/$name.out" 2>"$out/$name.err" || true
-        read -r t m <"$out/time.$name"
+        # A failing command adds a "Command exited with non-zero status" line first.
+        read -r t m < <(tail -n 1 "$out/time.$name")
         times+=("$t")
         ((m > peak)) && peak=$m
     done
@@ -123,7 +124,8 @@ if has lychee; then
         --exclude '.*' --include "^http://127\\.0\\.0\\.1:$port/" "${pages[@]}"
 fi
 if has linkchecker; then
-    measure linkchecker "$LINKCHECKER" --no-status -t "$conc" -o csv --check-extern=0 "$seed"
+    # Other sites are not checked unless --check-extern is given.
+    measure linkchecker "$LINKCHECKER" --no-status -t "$conc" -o csv "$seed"
 fi
 
 # --- the table ------------------------------------------------------------------------------
