@@ -110,7 +110,7 @@ ours_pages=$(wc -l <"$out/ours.pages")
 ours_broken=$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(" ".join(sorted({f["target"].rsplit("/", 1)[-1] for f in r["findings"] if f["audit"] == "broken-link"})))' "$out/ours.out")
+print(" ".join(sorted({f["target"].rsplit("/", 1)[-1].split("#")[0] for f in r["findings"] if f["audit"] == "broken-link"})))' "$out/ours.out")
 
 if has spider; then
     measure spider "$SPIDER" --url "$seed" --http crawl -o
