@@ -138,7 +138,9 @@ for name in ours spider lychee linkchecker; do
     label=$name
     [[ $name == ours ]] && label="href-counter crawl"
     pps=$(awk -v p="$ours_pages" -v t="${wall[$name]}" 'BEGIN { if (t > 0) printf "%.0f", p / t }')
-    ratio=$(awk -v a="${wall[ours]}" -v b="${wall[$name]}" 'BEGIN { if (a > 0) printf "%.1fx faster", b / a }')
+    ratio=$(awk -v a="${wall[ours]}" -v b="${wall[$name]}" 'BEGIN {
+        if (a > 0 && b >= a) printf "%.1fx faster", b / a
+        else if (b > 0) printf "%.1fx slower", a / b }')
     [[ $name == ours ]] && ratio=""
     printf '| %s | %s s | %s | %d MB | %s |\n' "$label" "${wall[$name]}" "$pps" "$((rss[$name] / 1024))" "$ratio"
 done
