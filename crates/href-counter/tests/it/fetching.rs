@@ -213,16 +213,21 @@ fn slow_headers_within_the_timeout_succeed() {
     hc(&["--timeout", "20", &server.url("/")]).assert_ok("{\"internal\":1,\"external\":0}\n");
 }
 
+/// Serves `route` at `/`, runs with `--timeout SECS`, and expects the timeout error naming
+/// `mention` and the URL, long before the watchdog.
+#[track_caller]
+fn assert_times_out(route: Route, secs: &str, mention: &str) {
+    let server = TestServer::start(vec![("/", route)]);
+    let url = server.url("/");
+    let out = hc(&["--timeout", secs, &url]);
+    out.assert_failed(1, &[mention, &url]);
+    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+}
+
 #[test]
 fn a_body_stalled_midway_times_out() {
-    let server = TestServer::start(vec![(
-        "/",
-        Route::html(r#"<a href="/a">a</a>"#.repeat(100)).stall_after(100),
-    )]);
-    let url = server.url("/");
-    let out = hc(&["--timeout", "1", &url]);
-    out.assert_failed(1, &["timed out", &url]);
-    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+    let route = Route::html(r#"<a href="/a">a</a>"#.repeat(100)).stall_after(100);
+    assert_times_out(route, "1", "timed out");
 }
 
 #[test]
@@ -230,53 +235,29 @@ fn a_large_body_stalled_midway_times_out() {
     // Past the first MiB the rest of a page is extracted on another thread: a stall there
     // must still end in the timeout, not in a hang or a partial count.
     let piece = r#"<a href="/a">a</a> "#;
-    let server = TestServer::start(vec![(
-        "/",
-        Route::html(Vec::new())
-            .body_repeat(piece, 8 << 20)
-            .stall_after(3 << 20),
-    )]);
-    let url = server.url("/");
-    let out = hc(&["--timeout", "2", &url]);
-    out.assert_failed(1, &["timed out", &url]);
-    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+    let route = Route::html(Vec::new())
+        .body_repeat(piece, 8 << 20)
+        .stall_after(3 << 20);
+    assert_times_out(route, "2", "timed out");
 }
 
 #[test]
 fn headers_that_never_come_time_out() {
-    let server = TestServer::start(vec![(
-        "/",
-        Route::html("<a href=/a>a</a>").delay_headers(Duration::from_secs(3600)),
-    )]);
-    let url = server.url("/");
-    let out = hc(&["--timeout", "1", &url]);
-    out.assert_failed(1, &["timed out", &url]);
-    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+    let route = Route::html("<a href=/a>a</a>").delay_headers(Duration::from_secs(3600));
+    assert_times_out(route, "1", "timed out");
 }
 
 #[test]
 fn the_timeout_covers_a_body_that_trickles_forever() {
     // Each write comes quickly, but the whole body would take minutes.
-    let server = TestServer::start(vec![(
-        "/",
-        Route::html("<p>trickle</p>".repeat(10_000)).slow(1, Duration::from_millis(10)),
-    )]);
-    let url = server.url("/");
-    let out = hc(&["--timeout", "1", &url]);
-    out.assert_failed(1, &["timed out", &url]);
-    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+    let route = Route::html("<p>trickle</p>".repeat(10_000)).slow(1, Duration::from_millis(10));
+    assert_times_out(route, "1", "timed out");
 }
 
 #[test]
 fn fractional_timeouts_are_accepted() {
-    let server = TestServer::start(vec![(
-        "/",
-        Route::html("<a href=/a>a</a>").delay_headers(Duration::from_secs(3600)),
-    )]);
-    let url = server.url("/");
-    let out = hc(&["--timeout", "0.5", &url]);
-    out.assert_failed(1, &["timed out after 500ms", &url]);
-    assert!(out.elapsed < BOUNDED, "took {:?}", out.elapsed);
+    let route = Route::html("<a href=/a>a</a>").delay_headers(Duration::from_secs(3600));
+    assert_times_out(route, "0.5", "timed out after 500ms");
 }
 
 // ---------------------------------------------------------------------------------------------
