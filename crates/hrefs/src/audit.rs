@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::classify::Kind;
-use crate::crawl::{Crawl, PageSummary, Visit};
+use crate::crawl::{escape_at, Crawl, PageSummary, Visit};
 use crate::links::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER};
 
 /// How bad a finding is.
@@ -454,12 +454,7 @@ fn decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|_| bytes[i] == b'%')
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
+        match escape_at(bytes, i) {
             Some(b) => {
                 out.push(b);
                 i += 3;
@@ -522,6 +517,7 @@ mod tests {
     fn fragments_decode() {
         assert_eq!(decode("caf%C3%A9"), "café");
         assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%+1x"), "%+1x");
         assert_eq!(shorten(&"x".repeat(70)).chars().count(), 61);
     }
 }

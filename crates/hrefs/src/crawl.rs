@@ -940,12 +940,7 @@ fn normalize_escapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
-        let escape = bytes
-            .get(i + 1..i + 3)
-            .filter(|_| bytes[i] == b'%')
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escape {
+        match escape_at(bytes, i) {
             Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') => {
                 out.push(char::from(b));
                 i += 3;
@@ -962,6 +957,15 @@ fn normalize_escapes(text: &str) -> String {
         }
     }
     out
+}
+
+/// The octet a `%XX` escape at `raw[i]` stands for, if there is one there.
+pub(crate) fn escape_at(raw: &[u8], i: usize) -> Option<u8> {
+    let hex = |digit: u8| char::from(digit).to_digit(16);
+    match raw.get(i..i + 3)? {
+        [b'%', high, low] => u8::try_from(hex(*high)? << 4 | hex(*low)?).ok(),
+        _ => None,
+    }
 }
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters (none too)
@@ -1001,6 +1005,7 @@ mod tests {
                 "https://example.com/~user/%2Fx?q=~%3D",
             ),
             ("https://example.com/a%zzb", "https://example.com/a%zzb"),
+            ("https://example.com/a%+1b", "https://example.com/a%+1b"),
             (
                 "https://example.com/ünï",
                 "https://example.com/%C3%BCn%C3%AF",

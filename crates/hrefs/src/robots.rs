@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::crawl::escape_at;
+
 /// How much of a robots.txt file is read: RFC 9309 asks crawlers to parse at least 500 KiB, and
 /// a crawler need not download more.
 pub const MAX_SIZE: usize = 500 * 1024;
@@ -328,18 +330,6 @@ fn push_escape(out: &mut Vec<u8>, byte: u8) {
         HEX[usize::from(byte >> 4)],
         HEX[usize::from(byte & 15)],
     ]);
-}
-
-/// The octet a `%XX` escape at `raw[i]` stands for, if there is one.
-fn escape_at(raw: &[u8], i: usize) -> Option<u8> {
-    match raw.get(i..i + 3)? {
-        [b'%', high, low] => Some(hex_value(*high)? << 4 | hex_value(*low)?),
-        _ => None,
-    }
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).map(|v| v as u8)
 }
 
 /// The product token a user-agent value starts with: `Foo-Bot/2.1 (+https://…)` → `Foo-Bot`.
