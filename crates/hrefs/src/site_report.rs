@@ -163,6 +163,13 @@ impl SiteReport {
         }
     }
 
+    /// The findings, errors first, then warnings, then notices (page order within each).
+    fn findings_worst_first(&self) -> Vec<&Finding> {
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        findings
+    }
+
     /// Whether there is a finding at least as bad as `severity`.
     pub fn has_findings_at(&self, severity: Severity) -> bool {
         self.findings.iter().any(|f| f.severity <= severity)
@@ -280,8 +287,7 @@ impl SiteReport {
                 md(a.fix)
             );
         }
-        let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        findings.sort_by_key(|f| f.severity);
+        let findings = self.findings_worst_first();
         if !findings.is_empty() {
             let _ = writeln!(out, "\n## Findings\n");
             let _ = writeln!(
@@ -455,8 +461,7 @@ impl SiteReport {
         }
         body.push_str("</table>");
 
-        let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        findings.sort_by_key(|f| f.severity);
+        let findings = self.findings_worst_first();
         let _ = write!(body, "<h2>Findings ({})</h2>", findings.len());
         if !findings.is_empty() {
             body.push_str("<table><tr><th>severity</th><th>audit</th><th>page</th><th>line:col</th><th>link</th><th>text</th><th>detail</th></tr>");
