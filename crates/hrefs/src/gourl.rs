@@ -67,8 +67,8 @@ pub fn parse(raw: &[u8]) -> Result<GoUrl<'_>, GoUrlError> {
     let url = parse_reference(&raw[..scan.hash], &scan)?;
     // Everything after the first '#' is the fragment, whose escapes alone are checked.
     if let Some(fragment) = raw.get(scan.hash + 1..) {
-        // `contains` is a fast word-wise search: most fragments have no escape.
-        if fragment.contains(&b'%') {
+        // Most fragments are short and have no escape.
+        if crate::swar::find(b'%', fragment).is_some() {
             check_escapes(fragment, Mode::Fragment)?;
         }
     }

@@ -35,6 +35,7 @@ pub mod robots;
 pub mod site_report;
 pub mod sitemap;
 pub mod suffix;
+mod swar;
 
 pub use compat::{count_html, CompatCounts};
 pub use error::{Error, Result};

@@ -113,7 +113,7 @@ impl Anchor {
 
 fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
     // The common value has neither a '\r' nor a '&': one search tells.
-    if memchr::memchr2(b'\r', b'&', raw).is_none() {
+    if !crate::swar::contains2(b'\r', b'&', raw) {
         return Cow::Borrowed(raw);
     }
     match unescape::convert_newlines(raw) {
@@ -254,6 +254,10 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         let c = &mut *self.c;
         let tag = if name.is(A) {
             if end {
+                // Only an anchor still collecting its text cares where it ends.
+                if !c.pending {
+                    return Interest::Skip;
+                }
                 Tag::AnchorEnd
             } else {
                 // A new <a> closes the open one, as in a browser.

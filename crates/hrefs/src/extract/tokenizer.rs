@@ -10,6 +10,8 @@
 
 use memchr::{memchr, memchr2, memchr_iter, memrchr};
 
+use crate::swar::find;
+
 /// Longest tag or attribute name kept for matching; longer names never match anything we want.
 pub(crate) const NAME_CAP: usize = 16;
 
@@ -281,36 +283,6 @@ impl Tokenizer {
     }
 }
 
-/// The first `needle` in `hay`. Most searches here end within a few bytes (the text between
-/// two tags, a class name), where memchr's setup costs more than the search: the first 32
-/// bytes are scanned a word at a time inline.
-#[inline(always)]
-fn find(needle: u8, hay: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while i < 32 && i + 8 <= hay.len() {
-        let word = u64::from_le_bytes([
-            hay[i],
-            hay[i + 1],
-            hay[i + 2],
-            hay[i + 3],
-            hay[i + 4],
-            hay[i + 5],
-            hay[i + 6],
-            hay[i + 7],
-        ]);
-        let x = word ^ (ONES * u64::from(needle));
-        // A zero byte in `x` is a match; the lowest flagged byte is always a true one.
-        let found = x.wrapping_sub(ONES) & !x & HIGHS;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    memchr(needle, &hay[i..]).map(|k| i + k)
-}
-
 /// The length of the tag name at the start of `s` (all of `s` if nothing ends it).
 #[inline(always)]
 fn tag_name_len(s: &[u8]) -> usize {
@@ -341,6 +313,18 @@ fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
                 let Some(&c) = chunk.get(i) else {
                     return Err(resume);
                 };
+                // The usual `name="value"`, straight to the value's end.
+                if c == b'=' {
+                    if let Some(&quote @ (b'"' | b'\'')) = chunk.get(i + 1) {
+                        match find(quote, &chunk[i + 2..]) {
+                            None => return Err(resume),
+                            Some(k) => {
+                                i += k + 3;
+                                continue;
+                            }
+                        }
+                    }
+                }
                 if c != b'=' && c != b'>' {
                     i += 1;
                 }
@@ -648,14 +632,21 @@ impl Tokenizer {
         name.extend(chunk, start, name_end);
         self.tag = name;
         self.tag_is_end = end;
-        // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
-        let i = name_end + usize::from(is_space(chunk[name_end]));
         let interest = sink.tag_start(&name, end);
+        let after_name = chunk[name_end];
+        // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
+        let i = name_end + usize::from(is_space(after_name));
         if interest != Interest::Skip {
             self.enter_attributes(interest, chunk, sink);
             return (i, Next::Tag);
         }
-        match skipped_tag_end(chunk, i) {
+        // Attributes or not, a skipped tag ends at its first '>' outside quoted values.
+        let end_of_tag = if after_name == b'>' {
+            Ok(name_end + 1)
+        } else {
+            skipped_tag_end(chunk, i)
+        };
+        match end_of_tag {
             Ok(after) if !end && self.enter_raw_text(&name) => (after, Next::Other),
             // Still in the data state the tag began in.
             Ok(after) => (after, Next::Text),
