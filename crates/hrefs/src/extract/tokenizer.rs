@@ -720,6 +720,20 @@ impl Tokenizer {
                 let Some(&c) = chunk.get(i) else {
                     return n;
                 };
+                // The usual `name="value"` lying whole in the chunk: straight to its end.
+                if c == b'=' {
+                    if let Some(&quote @ (b'"' | b'\'')) = chunk.get(i + 1) {
+                        if let Some(k) = find(quote, &chunk[i + 2..]) {
+                            self.attr_name_done(sink);
+                            if self.attr_wanted {
+                                sink.attr_value(&chunk[i + 2..i + 2 + k]);
+                            }
+                            i += k + 3;
+                            self.attr_done(sink);
+                            continue;
+                        }
+                    }
+                }
                 if c != b'=' && c != b'>' {
                     i += 1;
                 }
