@@ -92,8 +92,8 @@ pub fn rel_names(bits: u8) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Links {
     strings: IndexSet<Box<str>, RandomState>,
-    /// The target of each resolved URL seen so far, so a link repeated on every page is
-    /// parsed and normalised once.
+    /// The target of each resolved URL seen so far (without its fragment), so a page linked
+    /// from every page, or at many places, is parsed and normalised once.
     targets: HashMap<Sym, Sym, RandomState>,
     /// The links, page by page in crawl order, each page's in document order.
     pub edges: Vec<Edge>,
@@ -127,17 +127,22 @@ impl Links {
         let mut new_targets = Vec::new();
         for link in links {
             let url = link.url.as_deref().map_or(NONE, |u| self.intern(u));
-            let target = match self.targets.get(&url) {
+            // Links to many places on one page share the page's entry: its URL is parsed once.
+            let page_url = link
+                .url
+                .as_deref()
+                .map_or(NONE, |u| self.intern(u.split_once('#').map_or(u, |(page, _)| page)));
+            let target = match self.targets.get(&page_url) {
                 Some(&target) => target,
-                None if url == NONE => NONE,
+                None if page_url == NONE => NONE,
                 None => {
-                    let target = Url::parse(self.str(url))
+                    let target = Url::parse(self.str(page_url))
                         .ok()
                         .filter(|u| matches!(u.scheme(), "http" | "https"))
                         .map(|u| normalize(&u));
                     let sym = target.as_ref().map_or(NONE, |t| self.intern(t.as_str()));
                     if followed {
-                        self.targets.insert(url, sym);
+                        self.targets.insert(page_url, sym);
                         new_targets.extend(target);
                     }
                     sym

@@ -217,16 +217,12 @@ pub fn build(
             {
                 rel.entry(token.clone()).or_default().bump(c.kind);
             }
-            if c.kind == Kind::OtherHost {
-                if let Some(host) = c.url.as_ref().and_then(Url::host_str) {
-                    let key =
-                        classify::registrable_domain(host).unwrap_or_else(|| host.to_string());
-                    *domains.entry(key).or_default() += 1;
-                }
+            if let Some(domain) = c.domain {
+                *domains.entry(domain).or_default() += 1;
             }
             links.push(Link {
                 href,
-                url: c.url.map(String::from),
+                url: c.url,
                 kind: c.kind,
                 compat: compat::classify(&href_bytes, page_host),
                 rel: rel_tokens.clone(),

@@ -175,8 +175,8 @@ impl SiteReport {
         self.findings.iter().any(|f| f.severity <= severity)
     }
 
-    /// Writes the whole report as JSON, every link included, without building it in memory
-    /// first.
+    /// Writes the whole report as compact JSON (a crawl's can run to tens of MB: indenting
+    /// it would add a third), every link included, without building it in memory first.
     pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
         let doc = JsonReport {
             summary: &self.summary,
@@ -187,7 +187,7 @@ impl SiteReport {
             links: JsonLinks(self),
             sitemap_errors: &self.sitemap_errors,
         };
-        serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::from)
+        serde_json::to_writer(out, &doc).map_err(std::io::Error::from)
     }
 
     /// Every link edge as CSV: source page, line, column, target, anchor text, rel, and the
