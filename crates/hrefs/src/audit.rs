@@ -4,6 +4,7 @@
 //! [`crate::rating`] and `docs/rating.md`) and a fix in words. Findings point at the page the
 //! problem is on and, for link problems, the link: its target, line, column and text.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -445,11 +446,14 @@ fn fragment_exists(page: &PageSummary, fragment: &str) -> bool {
     decoded.is_empty()
         || decoded.eq_ignore_ascii_case("top")
         || page.has_fragment(&decoded)
-        || page.has_fragment(fragment)
+        || (decoded != fragment && page.has_fragment(fragment))
 }
 
 /// Percent-decodes `s`; a '%' not followed by two hex digits stays as it is.
-fn decode(s: &str) -> String {
+fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -465,7 +469,7 @@ fn decode(s: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn shorten(s: &str) -> String {

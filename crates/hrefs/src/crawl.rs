@@ -8,7 +8,7 @@
 //! `per_host` requests run at once and their starts are spaced by `interval` (or robots.txt's
 //! `crawl-delay` when longer); `429` and `503` answers are retried after their `Retry-After`.
 //! Sitemaps (robots.txt's `sitemap:` lines and `/sitemap.xml`) add the pages no link leads to,
-//! once the link graph is exhausted, so click depths stay true.
+//! once the link graph is exhausted; click depths are settled from the link graph at the end.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -21,7 +21,7 @@ use url::Url;
 use crate::classify::{Scope, Site};
 use crate::compat::CompatCounts;
 use crate::fetch::{FetchError, Fetcher, Response};
-use crate::links::{self, Links};
+use crate::links::{self, Links, Sym};
 use crate::page::{self, PageOptions};
 use crate::report::{Hop, KindCounts, PageReport};
 use crate::robots::{self, Robots};
@@ -293,6 +293,7 @@ pub async fn crawl(
     }
     tasks.abort_all();
     state.report(0, &mut on_visit);
+    settle_depths(&mut state.visits, &state.links, seed.as_str());
     Crawl {
         seed: seed.to_string(),
         visits: state.visits,
@@ -301,6 +302,54 @@ pub async fn crawl(
         sitemap_errors: state.sitemap_errors,
         interrupted,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// Sets each visit's depth to the fewest clicks from the seed. Fetches run concurrently, so a
+/// page can be found first from a deep page that happened to finish before a shallower one:
+/// its depth at discovery can be too large. The link graph gives the true figure; visits it
+/// does not reach (only in a sitemap, say) keep theirs.
+fn settle_depths(visits: &mut [Visit], links: &Links, seed: &str) {
+    let Some(start) = visits.iter().position(|v| v.url == seed) else {
+        return;
+    };
+    let by_url: HashMap<Sym, usize> = visits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, i)))
+        .collect();
+    // Pages add their links in visit order, so each page's edges are one run.
+    let mut runs = vec![0..0; visits.len()];
+    for (i, edge) in links.edges.iter().enumerate() {
+        if let Some(run) = runs.get_mut(edge.page as usize) {
+            if run.start == run.end {
+                *run = i..i;
+            }
+            run.end = i + 1;
+        }
+    }
+    let mut depths = vec![None; visits.len()];
+    depths[start] = Some(0);
+    let mut queue = VecDeque::from([start]);
+    while let Some(page) = queue.pop_front() {
+        let visit = &visits[page];
+        if visit.page.is_none() || visit.nofollow {
+            continue;
+        }
+        let next = depths[page].map(|d: u32| d + 1);
+        for edge in &links.edges[runs[page].clone()] {
+            if let Some(&target) = by_url.get(&edge.target) {
+                if depths[target].is_none() {
+                    depths[target] = next;
+                    queue.push_back(target);
+                }
+            }
+        }
+    }
+    for (visit, depth) in visits.iter_mut().zip(depths) {
+        if depth.is_some() {
+            visit.depth = depth;
+        }
     }
 }
 

@@ -128,10 +128,9 @@ impl Links {
         for link in links {
             let url = link.url.as_deref().map_or(NONE, |u| self.intern(u));
             // Links to many places on one page share the page's entry: its URL is parsed once.
-            let page_url = link
-                .url
-                .as_deref()
-                .map_or(NONE, |u| self.intern(u.split_once('#').map_or(u, |(page, _)| page)));
+            let page_url = link.url.as_deref().map_or(NONE, |u| {
+                self.intern(u.split_once('#').map_or(u, |(page, _)| page))
+            });
             let target = match self.targets.get(&page_url) {
                 Some(&target) => target,
                 None if page_url == NONE => NONE,

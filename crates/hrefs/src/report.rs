@@ -195,7 +195,7 @@ pub fn build(
     let mut domains: BTreeMap<String, u64> = BTreeMap::new();
     let mut links = Vec::new();
     for anchor in anchors {
-        let rel_tokens: Vec<String> = anchor
+        let mut rel_tokens: Vec<String> = anchor
             .rel()
             .map(|r| {
                 decode(&r)
@@ -204,10 +204,11 @@ pub fn build(
                     .collect()
             })
             .unwrap_or_default();
-        let text = anchor.text(encoding);
-        let image_alt = anchor.image_alt(encoding);
-        let target = anchor.target().map(|t| decode(&t));
-        for href_bytes in anchor.hrefs() {
+        let mut text = anchor.text(encoding);
+        let mut image_alt = anchor.image_alt(encoding);
+        let mut target = anchor.target().map(|t| decode(&t));
+        let hrefs = anchor.hrefs().count();
+        for (i, href_bytes) in anchor.hrefs().enumerate() {
             let href = decode(&href_bytes);
             let c = classify::classify(&href, resolve_against, &site);
             kinds.bump(c.kind);
@@ -220,15 +221,23 @@ pub fn build(
             if let Some(domain) = c.domain {
                 *domains.entry(domain).or_default() += 1;
             }
+            // An anchor usually has one href: its last link takes the strings, the others
+            // copy them.
+            let last = i + 1 == hrefs;
+            let take = |s: &mut String| if last { std::mem::take(s) } else { s.clone() };
             links.push(Link {
                 href,
                 url: c.url,
                 kind: c.kind,
                 compat: compat::classify(&href_bytes, page_host),
-                rel: rel_tokens.clone(),
-                target: target.clone(),
-                text: text.clone(),
-                image_alt: image_alt.clone(),
+                rel: if last {
+                    std::mem::take(&mut rel_tokens)
+                } else {
+                    rel_tokens.clone()
+                },
+                target: if last { target.take() } else { target.clone() },
+                text: take(&mut text),
+                image_alt: take(&mut image_alt),
                 line: anchor.line(),
                 column: anchor.column(),
             });

@@ -541,3 +541,37 @@ fn nofollow_pages_are_read_but_their_links_not_followed() {
         "{targets:?}"
     );
 }
+
+#[test]
+fn click_depth_is_the_shortest_path_even_when_a_longer_one_finishes_first() {
+    // /target.html is one click from /slow.html, which answers late; the fast chain reaches
+    // it first, three clicks further down.
+    let server = TestServer::start(vec![
+        (
+            "/",
+            Route::html(r#"<a href="/slow.html">slow</a><a href="/f1.html">fast</a>"#),
+        ),
+        (
+            "/slow.html",
+            Route::html(r#"<a href="/target.html">target</a>"#)
+                .delay_headers(Duration::from_millis(800)),
+        ),
+        ("/f1.html", Route::html(r#"<a href="/f2.html">on</a>"#)),
+        ("/f2.html", Route::html(r#"<a href="/f3.html">on</a>"#)),
+        (
+            "/f3.html",
+            Route::html(r#"<a href="/target.html">target</a>"#),
+        ),
+        ("/target.html", Route::html("<p>here</p>")),
+    ]);
+    let report = crawl_json(&server, &["--concurrency", "4", "--no-sitemap"]);
+    let depth = |path| visit(&report, &server, path)["depth"].as_u64();
+    assert_eq!(depth("/"), Some(0));
+    assert_eq!(depth("/f3.html"), Some(3));
+    assert_eq!(depth("/target.html"), Some(2), "{report:#}");
+    // Found first from /f3.html all the same.
+    assert_eq!(
+        visit(&report, &server, "/target.html")["found_on"],
+        server.url("/f3.html").as_str()
+    );
+}

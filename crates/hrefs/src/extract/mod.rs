@@ -126,7 +126,14 @@ fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
     let (text, _) = encoding.decode_without_bom_handling(raw);
     let text = unescape(text.as_bytes(), false);
     let text = String::from_utf8_lossy(&text);
-    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_ascii_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// Facts about the page noticed while extracting.
