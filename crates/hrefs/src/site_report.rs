@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
-use crate::classify::Kind;
 use crate::crawl::{Crawl, Role, Visit};
 use crate::links::{rel_names, Links, NONE};
 use crate::rating::{self, Rating};
@@ -80,61 +80,6 @@ pub struct SiteReport {
     pub sitemap_errors: Vec<String>,
 }
 
-/// The JSON document: the report's parts, links written out one by one as they serialize.
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    summary: &'a Summary,
-    rating: &'a Rating,
-    audits: &'a [AuditLine],
-    findings: &'a [Finding],
-    visits: &'a [Visit],
-    links: JsonLinks<'a>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    sitemap_errors: &'a [String],
-}
-
-struct JsonLinks<'a>(&'a SiteReport);
-
-/// One link in the JSON report.
-#[derive(Serialize)]
-struct JsonLink<'a> {
-    page: &'a str,
-    line: u32,
-    column: u32,
-    href: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    kind: Kind,
-    text: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    rel: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    target_blank: bool,
-}
-
-impl Serialize for JsonLinks<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let links = &report.links;
-        serializer.collect_seq(links.edges.iter().map(|edge| {
-            JsonLink {
-                page: report
-                    .visits
-                    .get(edge.page as usize)
-                    .map_or("", |v| v.url.as_str()),
-                line: edge.line,
-                column: edge.column,
-                href: links.str(edge.href),
-                url: (edge.url != NONE).then(|| links.str(edge.url)),
-                kind: edge.kind,
-                text: links.str(edge.text),
-                rel: rel_names(edge.rel),
-                target_blank: edge.blank,
-            }
-        }))
-    }
-}
-
 impl SiteReport {
     /// Audits and rates `crawl`.
     pub fn new(crawl: Crawl) -> SiteReport {
@@ -177,17 +122,64 @@ impl SiteReport {
 
     /// Writes the whole report as compact JSON (a crawl's can run to tens of MB: indenting
     /// it would add a third), every link included, without building it in memory first.
-    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
-        let doc = JsonReport {
-            summary: &self.summary,
-            rating: &self.rating,
-            audits: &self.audits,
-            findings: &self.findings,
-            visits: &self.visits,
-            links: JsonLinks(self),
-            sitemap_errors: &self.sitemap_errors,
-        };
-        serde_json::to_writer(out, &doc).map_err(std::io::Error::from)
+    ///
+    /// The links, most of the document, are written by hand: serde's string escaping looks at
+    /// every byte on its own, where almost no URL or link text needs escaping at all.
+    pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        let mut buf = Vec::with_capacity(1 << 16);
+        buf.extend_from_slice(b"{\"summary\":");
+        json_into(&mut buf, &self.summary)?;
+        buf.extend_from_slice(b",\"rating\":");
+        json_into(&mut buf, &self.rating)?;
+        buf.extend_from_slice(b",\"audits\":");
+        json_into(&mut buf, &self.audits)?;
+        buf.extend_from_slice(b",\"findings\":");
+        json_into(&mut buf, &self.findings)?;
+        buf.extend_from_slice(b",\"visits\":");
+        json_into(&mut buf, &self.visits)?;
+        buf.extend_from_slice(b",\"links\":[");
+        let links = &self.links;
+        for (i, edge) in links.edges.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            let page = self
+                .visits
+                .get(edge.page as usize)
+                .map_or("", |v| v.url.as_str());
+            buf.extend_from_slice(b"{\"page\":");
+            push_json_str(&mut buf, page);
+            write!(buf, ",\"line\":{},\"column\":{}", edge.line, edge.column)?;
+            buf.extend_from_slice(b",\"href\":");
+            push_json_str(&mut buf, links.str(edge.href));
+            if edge.url != NONE {
+                buf.extend_from_slice(b",\"url\":");
+                push_json_str(&mut buf, links.str(edge.url));
+            }
+            buf.extend_from_slice(b",\"kind\":");
+            push_json_str(&mut buf, edge.kind.as_str());
+            buf.extend_from_slice(b",\"text\":");
+            push_json_str(&mut buf, links.str(edge.text));
+            if edge.rel != 0 {
+                buf.extend_from_slice(b",\"rel\":");
+                push_json_str(&mut buf, &rel_names(edge.rel));
+            }
+            if edge.blank {
+                buf.extend_from_slice(b",\"target_blank\":true");
+            }
+            buf.push(b'}');
+            if buf.len() >= 1 << 16 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+        buf.push(b']');
+        if !self.sitemap_errors.is_empty() {
+            buf.extend_from_slice(b",\"sitemap_errors\":");
+            json_into(&mut buf, &self.sitemap_errors)?;
+        }
+        buf.push(b'}');
+        out.write_all(&buf)
     }
 
     /// Every link edge as CSV: source page, line, column, target, anchor text, rel, and the
@@ -635,9 +627,47 @@ fn xml(s: &str) -> String {
     out
 }
 
+/// Appends `value` as JSON.
+fn json_into(out: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(out, value).map_err(std::io::Error::from)
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    // No early exit: this loop vectorises, and the common string has nothing to escape.
+    let escapes = s.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if escapes {
+        serde_json::to_writer(out, s).expect("a string serializes into memory");
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_escapes_them() {
+        for s in [
+            "",
+            "plain https://example.com/a?b=c#d",
+            "quote \" and backslash \\",
+            "tab\tnew line\ncontrol\u{1}\u{1f} del\u{7f}",
+            "unicode é ü 日本 \u{2028}",
+        ] {
+            let mut ours = Vec::new();
+            push_json_str(&mut ours, s);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn escaping() {

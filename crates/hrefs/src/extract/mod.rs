@@ -123,9 +123,19 @@ fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
 }
 
 fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
-    let (text, _) = encoding.decode_without_bom_handling(raw);
-    let text = unescape(text.as_bytes(), false);
-    let text = String::from_utf8_lossy(&text);
+    // Most link text is ASCII without a character reference: it reads the same in every
+    // ASCII-compatible encoding, with nothing to decode.
+    let plain = raw
+        .iter()
+        .fold(true, |plain, &b| plain & (b < 0x80) & (b != b'&'));
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) if plain && encoding.is_ascii_compatible() => Cow::Borrowed(text),
+        _ => {
+            let (text, _) = encoding.decode_without_bom_handling(raw);
+            let text = unescape(text.as_bytes(), false);
+            Cow::Owned(String::from_utf8_lossy(&text).into_owned())
+        }
+    };
     let mut collapsed = String::with_capacity(text.len());
     for word in text.split_ascii_whitespace() {
         if !collapsed.is_empty() {
