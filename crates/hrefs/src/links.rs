@@ -128,9 +128,10 @@ impl Links {
         for link in links {
             let url = link.url.as_deref().map_or(NONE, |u| self.intern(u));
             // Links to many places on one page share the page's entry: its URL is parsed once.
-            let page_url = link.url.as_deref().map_or(NONE, |u| {
-                self.intern(u.split_once('#').map_or(u, |(page, _)| page))
-            });
+            let page_url = match link.url.as_deref().and_then(|u| u.split_once('#')) {
+                Some((page, _)) => self.intern(page),
+                None => url,
+            };
             let target = match self.targets.get(&page_url) {
                 Some(&target) => target,
                 None if page_url == NONE => NONE,

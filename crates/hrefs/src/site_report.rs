@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use serde::Serialize;
 
@@ -149,7 +148,11 @@ impl SiteReport {
                 .map_or("", |v| v.url.as_str());
             buf.extend_from_slice(b"{\"page\":");
             push_json_str(&mut buf, page);
-            write!(buf, ",\"line\":{},\"column\":{}", edge.line, edge.column)?;
+            let mut number = itoa::Buffer::new();
+            buf.extend_from_slice(b",\"line\":");
+            buf.extend_from_slice(number.format(edge.line).as_bytes());
+            buf.extend_from_slice(b",\"column\":");
+            buf.extend_from_slice(number.format(edge.column).as_bytes());
             buf.extend_from_slice(b",\"href\":");
             push_json_str(&mut buf, links.str(edge.href));
             if edge.url != NONE {
@@ -634,11 +637,7 @@ fn json_into(out: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    // No early exit: this loop vectorises, and the common string has nothing to escape.
-    let escapes = s.bytes().fold(false, |any, b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if escapes {
+    if crate::swar::needs_json_escape(s.as_bytes()) {
         serde_json::to_writer(out, s).expect("a string serializes into memory");
     } else {
         out.push(b'"');

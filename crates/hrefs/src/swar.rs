@@ -38,6 +38,12 @@ fn eq_mask(word: u64, needle: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+/// Flags the bytes of `word` below `bound`, which is at most 0x80 (see the module docs).
+#[inline(always)]
+fn below_mask(word: u64, bound: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(bound)) & !word & HIGHS
+}
+
 /// The index in its word of the first byte a non-zero mask flags.
 #[inline(always)]
 fn first_flagged(mask: u64) -> usize {
@@ -73,6 +79,21 @@ pub(crate) fn contains2(a: u8, b: u8, hay: &[u8]) -> bool {
     found != 0 || words.remainder().iter().any(|&c| c == a || c == b)
 }
 
+/// Whether JSON must escape some byte of `s`: a control byte, '"' or '\\'.
+pub(crate) fn needs_json_escape(s: &[u8]) -> bool {
+    let mut words = s.chunks_exact(8);
+    let mut found = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
+        found |= below_mask(word, 0x20) | eq_mask(word, b'"') | eq_mask(word, b'\\');
+    }
+    found != 0
+        || words
+            .remainder()
+            .iter()
+            .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn json_escapes_are_found_anywhere() {
+        let plain = b"https://example.com/a-long/path?with=query#and-fragment \x7f\xc3\xa9";
+        for start in 0..plain.len() {
+            assert!(!needs_json_escape(&plain[start..]));
+        }
+        for special in [b'"', b'\\', b'\n', b'\0', 0x1f] {
+            for at in 0..plain.len() {
+                let mut s = plain.to_vec();
+                s[at] = special;
+                assert!(needs_json_escape(&s), "{special:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn mask_flags_the_first_match_exactly() {
         // A borrow out of the 0x00 byte must not hide or displace the first match.
         for bytes in [
@@ -117,6 +153,11 @@ mod tests {
             for needle in [0u8, 1, b'=', b' ', 0x80, 0xff] {
                 let mask = eq_mask(word, needle);
                 let naive = bytes.iter().position(|&c| c == needle);
+                assert_eq!((mask != 0).then(|| first_flagged(mask)), naive);
+            }
+            for bound in [1u8, 0x20, 0x21, 0x80] {
+                let mask = below_mask(word, bound);
+                let naive = bytes.iter().position(|&c| c < bound);
                 assert_eq!((mask != 0).then(|| first_flagged(mask)), naive);
             }
         }
