@@ -125,17 +125,19 @@ impl SiteReport {
     /// The links, most of the document, are written by hand: serde's string escaping looks at
     /// every byte on its own, where almost no URL or link text needs escaping at all.
     pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        // The parts before the links are written through as they serialize: for a large
+        // site the visits alone run to tens of MB.
+        out.write_all(b"{\"summary\":")?;
+        json_into(&mut out, &self.summary)?;
+        out.write_all(b",\"rating\":")?;
+        json_into(&mut out, &self.rating)?;
+        out.write_all(b",\"audits\":")?;
+        json_into(&mut out, &self.audits)?;
+        out.write_all(b",\"findings\":")?;
+        json_into(&mut out, &self.findings)?;
+        out.write_all(b",\"visits\":")?;
+        json_into(&mut out, &self.visits)?;
         let mut buf = Vec::with_capacity(1 << 16);
-        buf.extend_from_slice(b"{\"summary\":");
-        json_into(&mut buf, &self.summary)?;
-        buf.extend_from_slice(b",\"rating\":");
-        json_into(&mut buf, &self.rating)?;
-        buf.extend_from_slice(b",\"audits\":");
-        json_into(&mut buf, &self.audits)?;
-        buf.extend_from_slice(b",\"findings\":");
-        json_into(&mut buf, &self.findings)?;
-        buf.extend_from_slice(b",\"visits\":");
-        json_into(&mut buf, &self.visits)?;
         buf.extend_from_slice(b",\"links\":[");
         let links = &self.links;
         for (i, edge) in links.edges.iter().enumerate() {
@@ -630,8 +632,8 @@ fn xml(s: &str) -> String {
     out
 }
 
-/// Appends `value` as JSON.
-fn json_into(out: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
+/// Writes `value` as JSON.
+fn json_into(out: impl std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer(out, value).map_err(std::io::Error::from)
 }
 
