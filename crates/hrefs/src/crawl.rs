@@ -417,7 +417,9 @@ struct State {
     fetcher: Fetcher,
     site: Bounds,
     frontier: VecDeque<Job>,
-    seen: HashSet<String>,
+    /// Every URL enqueued or reached, as a string of [`Links`] (most are link targets there
+    /// already).
+    seen: HashSet<Sym>,
     hosts: HashMap<String, Host>,
     pages_enqueued: usize,
     /// Visits done, in order.
@@ -484,7 +486,7 @@ impl State {
         } else {
             return;
         };
-        if !self.seen.insert(url.as_str().to_string()) {
+        if !self.seen.insert(self.links.intern(url.as_str())) {
             return;
         }
         if role == Role::Page {
@@ -656,7 +658,7 @@ impl State {
         if let Some(final_url) = visit.final_url.as_deref() {
             // A redirect to a page already seen: its links are that page's, don't count them
             // twice.
-            if visit.page.is_some() && !self.seen.insert(final_url.to_string()) {
+            if visit.page.is_some() && !self.seen.insert(self.links.intern(final_url)) {
                 visit.page = None;
                 report = None;
             }

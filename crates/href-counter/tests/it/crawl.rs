@@ -77,6 +77,16 @@ fn crawl_json(server: &TestServer, extra: &[&str]) -> Value {
     out.json()
 }
 
+/// The report's broken-link findings.
+pub(crate) fn broken_links(report: &Value) -> Vec<&Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["audit"] == "broken-link")
+        .collect()
+}
+
 fn visit<'a>(report: &'a Value, server: &TestServer, path: &str) -> &'a Value {
     let url = server.url(path);
     report["visits"]
@@ -273,12 +283,7 @@ fn a_redirect_loop_and_a_dead_server_are_broken_links() {
         &server,
         &["--check-external", "--retries", "0", "--no-sitemap"],
     );
-    let broken: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["audit"] == "broken-link")
-        .collect();
+    let broken = broken_links(&report);
     assert_eq!(broken.len(), 2, "{broken:?}");
     assert!(broken[0]["detail"].as_str().unwrap().contains("redirect"));
 }

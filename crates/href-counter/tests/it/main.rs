@@ -17,3 +17,7 @@ mod formats;
 mod robustness;
 // href-counter crawl: fixture sites with one of each problem, limits, formats, a 10,000-page site.
 mod crawl;
+// The crawl's progress line on a pseudo-terminal (util-linux script), and its absence.
+mod crawl_terminal;
+// The crawl's HTML report read back and held to its JSON report; no external asset.
+mod crawl_html;

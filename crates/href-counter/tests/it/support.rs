@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -137,23 +137,56 @@ pub(crate) fn assert_error_lines(stderr: &str, mentions: &[&[&str]]) {
 /// an empty, closed standard input). `url`, proxies and certificate variables are never
 /// inherited, so the machine running the tests cannot change the result.
 pub(crate) fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_clear();
+    let mut cmd = clean_command(BIN);
+    cmd.args(args).envs(env.iter().copied());
+    let input = stdin.map(<[u8]>::to_vec).unwrap_or_default();
+    let watched = watch(cmd, input, &format!("href-counter {args:?}"));
+    let stderr = String::from_utf8(watched.stderr).expect("stderr is not utf-8");
+    let status = watched.status;
+    let code = status.code().unwrap_or_else(|| {
+        panic!("href-counter {args:?} died by a signal ({status}); stderr: {stderr}")
+    });
+    Run {
+        code,
+        stdout: watched.stdout,
+        stderr,
+        elapsed: watched.elapsed,
+    }
+}
+
+/// `program` with an environment holding only `PATH` (and the coverage tool's variable).
+pub(crate) fn clean_command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear();
     for keep in ["PATH", "LLVM_PROFILE_FILE"] {
         if let Some(value) = std::env::var_os(keep) {
             cmd.env(keep, value);
         }
     }
-    cmd.envs(env.iter().copied())
-        .stdin(Stdio::piped())
+    cmd
+}
+
+/// What [`watch`] saw.
+pub(crate) struct Watched {
+    pub(crate) status: ExitStatus,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: Vec<u8>,
+    pub(crate) elapsed: Duration,
+}
+
+/// Runs `cmd` with `input` on its standard input and both outputs captured, killing it (and
+/// failing the test) past [`WATCHDOG`]; `what` names it in that failure.
+pub(crate) fn watch(mut cmd: Command, input: Vec<u8>, what: &str) -> Watched {
+    cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let started = Instant::now();
-    let mut child = cmd.spawn().expect("cannot start href-counter");
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
     let mut child_in = child.stdin.take().expect("piped stdin");
-    let input = stdin.map(<[u8]>::to_vec).unwrap_or_default();
     let writer = std::thread::spawn(move || {
-        // The binary may rightly stop reading early (an error): a broken pipe is no failure.
+        // The program may rightly stop reading early (an error): a broken pipe is no failure.
         let _ = child_in.write_all(&input);
     });
     let mut out = child.stdout.take().expect("piped stdout");
@@ -169,28 +202,22 @@ pub(crate) fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> 
         buf
     });
     let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for href-counter") {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
             break status;
         }
         if started.elapsed() > WATCHDOG {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("href-counter {args:?} still running after {WATCHDOG:?}: killed");
+            panic!("{what} still running after {WATCHDOG:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     let elapsed = started.elapsed();
     let _ = writer.join();
-    let stdout = out_reader.join().expect("stdout reader");
-    let stderr = err_reader.join().expect("stderr reader");
-    let stderr = String::from_utf8(stderr).expect("stderr is not utf-8");
-    let code = status.code().unwrap_or_else(|| {
-        panic!("href-counter {args:?} died by a signal ({status}); stderr: {stderr}")
-    });
-    Run {
-        code,
-        stdout,
-        stderr,
+    Watched {
+        status,
+        stdout: out_reader.join().expect("stdout reader"),
+        stderr: err_reader.join().expect("stderr reader"),
         elapsed,
     }
 }
