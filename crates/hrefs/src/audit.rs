@@ -315,6 +315,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         let https = visit.url.starts_with("https:");
         while let Some(edge) = edges.next_if(|e| e.page as usize <= index) {
             let url = links.str(edge.url);
+            let fragment = (edge.fragment != NONE).then(|| links.str(edge.fragment));
             let mut add = |audit: Audit, detail: String| {
                 findings.push(link_finding(audit, &visit.url, edge, links, detail));
             };
@@ -326,7 +327,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
                 } else if !tv.redirects.is_empty() {
                     add(Audit::Redirect, redirect_detail(tv));
                 }
-                if let (Some((_, fragment)), Some(target_page)) = (url.split_once('#'), &tv.page) {
+                if let (Some(fragment), Some(target_page)) = (fragment, &tv.page) {
                     if !fragment_exists(target_page, fragment) {
                         add(
                             Audit::MissingFragment,
@@ -389,16 +390,14 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
 }
 
 fn link_finding(audit: Audit, page: &str, edge: &Edge, links: &Links, detail: String) -> Finding {
-    let target = if edge.url == NONE {
-        edge.href
-    } else {
-        edge.url
-    };
+    let target = links
+        .url(edge)
+        .map_or_else(|| links.str(edge.href).to_string(), Cow::into_owned);
     Finding {
         audit,
         severity: audit.severity(),
         page: page.to_string(),
-        target: Some(links.str(target).to_string()),
+        target: Some(target),
         line: Some(u64::from(edge.line)),
         column: Some(u64::from(edge.column)),
         text: Some(links.str(edge.text).to_string()),

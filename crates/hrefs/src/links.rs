@@ -1,10 +1,12 @@
 //! The link graph of a crawl, kept compact: one small fixed-size [`Edge`] per link, every
-//! string (URLs, hrefs, texts) stored once in a shared table.
+//! string (URLs without their fragment, fragments, hrefs, texts) stored once in a shared table.
 //!
-//! A site's pages repeat the same navigation links, texts and targets on every page, so
-//! interning makes the graph grow with the number of links, at about 40 bytes each, not with
-//! their text: a 100,000-page crawl keeps its millions of links in a few hundred MB.
+//! A site's pages repeat the same navigation links, texts, targets and section names on every
+//! page, so interning makes the graph grow with the number of links, at about 40 bytes each,
+//! not with their text: a 100,000-page crawl keeps its millions of links in a few hundred MB
+//! (`bench/crawl-memory.sh` measures it).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -48,8 +50,11 @@ pub struct Edge {
     pub page: u32,
     /// The attribute value as written.
     pub href: Sym,
-    /// Where it leads, resolved, fragment kept; [`NONE`] when it does not resolve.
+    /// Where it leads, resolved, without its fragment; [`NONE`] when it does not resolve.
     pub url: Sym,
+    /// The fragment after the resolved URL's '#'; [`NONE`] when there is none. Kept apart so
+    /// that the many `page#section` links of a site share their strings.
+    pub fragment: Sym,
     /// The target as the crawl knows it (normalised, no fragment); [`NONE`] unless http(s).
     pub target: Sym,
     /// The visible text, whitespace collapsed.
@@ -105,6 +110,19 @@ impl Links {
         self.strings.get_index(sym as usize).map_or("", |s| s)
     }
 
+    /// Where `edge` leads, its fragment included; `None` when its href does not resolve.
+    pub fn url(&self, edge: &Edge) -> Option<Cow<'_, str>> {
+        if edge.url == NONE {
+            return None;
+        }
+        let url = self.str(edge.url);
+        Some(if edge.fragment == NONE {
+            Cow::Borrowed(url)
+        } else {
+            Cow::Owned(format!("{url}#{}", self.str(edge.fragment)))
+        })
+    }
+
     /// The symbol of `s`, if it was ever interned.
     pub fn find(&self, s: &str) -> Option<Sym> {
         self.strings.get_index_of(s).map(|i| i as Sym)
@@ -126,23 +144,23 @@ impl Links {
     pub fn add_page(&mut self, page: u32, links: &[Link], followed: bool) -> Vec<Url> {
         let mut new_targets = Vec::new();
         for link in links {
-            let url = link.url.as_deref().map_or(NONE, |u| self.intern(u));
-            // Links to many places on one page share the page's entry: its URL is parsed once.
-            let page_url = match link.url.as_deref().and_then(|u| u.split_once('#')) {
-                Some((page, _)) => self.intern(page),
-                None => url,
+            let (url, fragment) = match link.url.as_deref().map(|u| u.split_once('#')) {
+                None => (NONE, NONE),
+                Some(Some((page, fragment))) => (self.intern(page), self.intern(fragment)),
+                Some(None) => (self.intern(link.url.as_deref().unwrap_or_default()), NONE),
             };
-            let target = match self.targets.get(&page_url) {
+            // Links to many places on one page share the page's entry: its URL is parsed once.
+            let target = match self.targets.get(&url) {
                 Some(&target) => target,
-                None if page_url == NONE => NONE,
+                None if url == NONE => NONE,
                 None => {
-                    let target = Url::parse(self.str(page_url))
+                    let target = Url::parse(self.str(url))
                         .ok()
                         .filter(|u| matches!(u.scheme(), "http" | "https"))
                         .map(|u| normalize(&u));
                     let sym = target.as_ref().map_or(NONE, |t| self.intern(t.as_str()));
                     if followed {
-                        self.targets.insert(page_url, sym);
+                        self.targets.insert(url, sym);
                         new_targets.extend(target);
                     }
                     sym
@@ -158,6 +176,7 @@ impl Links {
                 page,
                 href: self.intern(&link.href),
                 url,
+                fragment,
                 target,
                 text: self.intern(&link.text),
                 line: u32::try_from(link.line).unwrap_or(u32::MAX),
@@ -212,7 +231,7 @@ mod tests {
     #[test]
     fn an_edge_is_small() {
         assert!(
-            std::mem::size_of::<Edge>() <= 32,
+            std::mem::size_of::<Edge>() <= 36,
             "{}",
             std::mem::size_of::<Edge>()
         );

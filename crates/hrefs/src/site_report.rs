@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
 use crate::crawl::{Crawl, Role, Visit};
-use crate::links::{rel_names, Links, NONE};
+use crate::links::{rel_names, Links};
 use crate::rating::{self, Rating};
 use crate::report::csv_field;
 
@@ -157,9 +157,9 @@ impl SiteReport {
             buf.extend_from_slice(number.format(edge.column).as_bytes());
             buf.extend_from_slice(b",\"href\":");
             push_json_str(&mut buf, links.str(edge.href));
-            if edge.url != NONE {
+            if let Some(url) = links.url(edge) {
                 buf.extend_from_slice(b",\"url\":");
-                push_json_str(&mut buf, links.str(edge.url));
+                push_json_str(&mut buf, &url);
             }
             buf.extend_from_slice(b",\"kind\":");
             push_json_str(&mut buf, edge.kind.as_str());
@@ -209,16 +209,14 @@ impl SiteReport {
             let Some(source) = self.visits.get(edge.page as usize) else {
                 continue;
             };
-            let target = links.str(if edge.url == NONE {
-                edge.href
-            } else {
-                edge.url
-            });
+            let target = links
+                .url(edge)
+                .unwrap_or_else(|| links.str(edge.href).into());
             let fields = [
                 source.url.as_str(),
                 &edge.line.to_string(),
                 &edge.column.to_string(),
-                target,
+                &target,
                 links.str(edge.text),
                 &rel_names(edge.rel),
                 edge.kind.as_str(),
