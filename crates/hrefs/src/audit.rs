@@ -307,6 +307,8 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
         .collect();
     let mut findings = Vec::new();
+    // Link texts repeat (navigation on every page): each is judged once.
+    let mut generic: HashMap<Sym, bool> = HashMap::new();
     let mut edges = links.edges.iter().peekable();
     for (index, visit) in crawl.visits.iter().enumerate() {
         let Some(page) = &visit.page else {
@@ -354,7 +356,10 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
             let text = links.str(edge.text).trim();
             if text.is_empty() && !edge.image_alt {
                 add(Audit::EmptyLinkText, "no text and no image alt".into());
-            } else if is_generic_text(text) {
+            } else if *generic
+                .entry(edge.text)
+                .or_insert_with(|| is_generic_text(text))
+            {
                 add(Audit::GenericLinkText, format!("text \"{text}\""));
             }
             if edge.blank && !edge.has_rel(REL_NOOPENER) && !edge.has_rel(REL_NOREFERRER) {
