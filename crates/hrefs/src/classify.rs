@@ -237,7 +237,11 @@ fn join_plain(base: &Url, href: &str) -> Option<String> {
             Some(_) => url::Position::AfterPath,
             None => return None,
         };
-        return Some(format!("{}{rest}", &base[..keep]));
+        let kept = &base[..keep];
+        let mut url = String::with_capacity(kept.len() + rest.len());
+        url.push_str(kept);
+        url.push_str(rest);
+        return Some(url);
     }
     let mut segments: Vec<&str> = Vec::new();
     let relative = path.strip_prefix('/').unwrap_or_else(|| {
