@@ -281,34 +281,25 @@ fn join_plain(base: &Url, href: &str) -> Option<String> {
 }
 
 /// The bytes [`join_plain`] accepts in a path: letters, digits, `-._~!$&()*+,;=@` and '/'.
-static PLAIN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b'@'
-                    | b'/'
-            );
-        b += 1;
-    }
-    table
-};
+static PLAIN: [bool; 256] = crate::gourl::byte_table!(|c| c.is_ascii_alphanumeric()
+    || matches!(
+        c,
+        b'-' | b'.'
+            | b'_'
+            | b'~'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@'
+            | b'/'
+    ));
 
 /// Whether a reference names its own scheme or host (`x:...`, `//host`), rather than being a
 /// path, query or fragment relative to the page.

@@ -88,6 +88,7 @@ macro_rules! byte_table {
         table
     }};
 }
+pub(crate) use byte_table;
 
 /// Byte class for [`scan`]: an ASCII control byte, forbidden before the fragment.
 const CONTROL: u8 = 1;
