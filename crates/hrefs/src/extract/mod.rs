@@ -128,13 +128,12 @@ fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
     let plain = raw
         .iter()
         .fold(true, |plain, &b| plain & (b < 0x80) & (b != b'&'));
-    let text = match std::str::from_utf8(raw) {
-        Ok(text) if plain && encoding.is_ascii_compatible() => Cow::Borrowed(text),
-        _ => {
-            let (text, _) = encoding.decode_without_bom_handling(raw);
-            let text = unescape(text.as_bytes(), false);
-            Cow::Owned(String::from_utf8_lossy(&text).into_owned())
-        }
+    let text = if plain && encoding.is_ascii_compatible() {
+        Cow::Borrowed(std::str::from_utf8(raw).expect("ASCII is UTF-8"))
+    } else {
+        let (text, _) = encoding.decode_without_bom_handling(raw);
+        let text = unescape(text.as_bytes(), false);
+        Cow::Owned(String::from_utf8_lossy(&text).into_owned())
     };
     let mut collapsed = String::with_capacity(text.len());
     for word in text.split_ascii_whitespace() {
