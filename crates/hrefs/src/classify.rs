@@ -281,25 +281,9 @@ fn join_plain(base: &Url, href: &str) -> Option<String> {
 }
 
 /// The bytes [`join_plain`] accepts in a path: letters, digits, `-._~!$&()*+,;=@` and '/'.
-static PLAIN: [bool; 256] = crate::gourl::byte_table!(|c| c.is_ascii_alphanumeric()
-    || matches!(
-        c,
-        b'-' | b'.'
-            | b'_'
-            | b'~'
-            | b'!'
-            | b'$'
-            | b'&'
-            | b'('
-            | b')'
-            | b'*'
-            | b'+'
-            | b','
-            | b';'
-            | b'='
-            | b'@'
-            | b'/'
-    ));
+static PLAIN: [bool; 256] = crate::gourl::byte_table!(
+    |c| (crate::gourl::is_unreserved_or_sub_delim(c) && c != b'\'') || c == b'@' || c == b'/'
+);
 
 /// Whether a reference names its own scheme or host (`x:...`, `//host`), rather than being a
 /// path, query or fragment relative to the page.

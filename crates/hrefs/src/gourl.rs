@@ -294,12 +294,17 @@ static USERINFO_BYTES: [bool; 256] = byte_table!(|b| is_userinfo_byte(b));
 
 /// The rule behind [`USERINFO_BYTES`].
 const fn is_userinfo_byte(b: u8) -> bool {
+    is_unreserved_or_sub_delim(b) || matches!(b, b':' | b'%' | b'@')
+}
+
+/// RFC 3986's unreserved bytes (letters, digits, `-._~`) and sub-delims (`!$&'()*+,;=`): the
+/// common core of the byte sets URL parts may hold as they are.
+pub(crate) const fn is_unreserved_or_sub_delim(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
             b'-' | b'.'
                 | b'_'
-                | b':'
                 | b'~'
                 | b'!'
                 | b'$'
@@ -312,8 +317,6 @@ const fn is_userinfo_byte(b: u8) -> bool {
                 | b','
                 | b';'
                 | b'='
-                | b'%'
-                | b'@'
         )
 }
 
@@ -448,30 +451,7 @@ static PLAIN_HOST_BYTES: [bool; 256] = byte_table!(|b| b >= 0x80 || is_host_byte
 
 /// The rule behind [`HOST_BYTES`].
 const fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.'
-                | b'_'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'['
-                | b']'
-                | b'<'
-                | b'>'
-                | b'"'
-        )
+    is_unreserved_or_sub_delim(b) || matches!(b, b':' | b'[' | b']' | b'<' | b'>' | b'"')
 }
 
 /// Value of an ASCII hex digit (already checked).
