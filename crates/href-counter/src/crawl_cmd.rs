@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig, Progress, Visit};
 use hrefs::fetch::Fetcher;
-use hrefs::report::PageReport;
+use hrefs::report::{Link, PageLinks};
 use hrefs::site_report::SiteReport;
 use url::Url;
 
@@ -66,11 +66,12 @@ pub(crate) fn run(args: &CrawlArgs) -> anyhow::Result<u8> {
                 std::future::pending::<()>().await;
             }
         };
-        let on_visit = |visit: &Visit, page: Option<&PageReport>, p: &Progress| {
+        let on_visit = |visit: &Visit, page: Option<&PageLinks>, p: &Progress| {
             progress.update(visit, p);
             if args.format == CrawlFormat::Ndjson && write_error.is_none() {
                 // Each URL as it is done, with its page's links: a pipe sees them at once.
-                let line = serde_json::json!({ "visit": visit, "links": page.map(|p| &p.links) });
+                let links: Option<Vec<Link>> = page.map(|p| p.iter().map(Link::from).collect());
+                let line = serde_json::json!({ "visit": visit, "links": links });
                 if let Err(e) = writeln!(out, "{line}") {
                     write_error = Some(e);
                 }

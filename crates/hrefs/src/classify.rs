@@ -144,59 +144,61 @@ pub struct Classified {
     pub kind: Kind,
     /// The absolute URL it resolves to, when it resolves.
     pub url: Option<String>,
-    /// For [`Kind::OtherHost`], the other site's registrable domain (or its host, for IP
-    /// addresses and names the Public Suffix List does not know).
-    pub domain: Option<String>,
 }
 
 /// Resolves `href` against `base` and sorts it relative to `site`.
 pub fn classify(href: &str, base: &Url, site: &Site) -> Classified {
+    let mut url = String::new();
+    let kind = resolve_into(href, base, site, &mut url);
+    Classified {
+        kind,
+        url: (kind != Kind::Unparsable).then_some(url),
+    }
+}
+
+/// [`classify`], appending the resolved URL to `out` instead of returning it: nothing is
+/// appended exactly when the kind is [`Kind::Unparsable`].
+pub fn resolve_into(href: &str, base: &Url, site: &Site, out: &mut String) -> Kind {
     // Browsers ignore leading and trailing spaces and control characters in hrefs.
     let href = href.trim_matches(|c: char| c <= ' ');
-    if let Some(url) = join_plain(base, href) {
-        let kind = if href.starts_with('#') {
+    if join_plain(base, href, out) {
+        return if href.starts_with('#') {
             Kind::Fragment
         } else {
             Kind::Relative
         };
-        return Classified {
-            kind,
-            url: Some(url),
-            domain: None,
-        };
     }
-    let url = base.join(href).ok();
-    let kind = match &url {
-        None => Kind::Unparsable,
-        Some(_) if href.starts_with('#') => Kind::Fragment,
-        Some(url) if !is_absolute(href) => {
-            if url.scheme() == base.scheme() {
-                Kind::Relative
-            } else {
-                Kind::OtherScheme
-            }
+    let Ok(url) = base.join(href) else {
+        return Kind::Unparsable;
+    };
+    out.push_str(url.as_str());
+    if href.starts_with('#') {
+        Kind::Fragment
+    } else if !is_absolute(href) {
+        if url.scheme() == base.scheme() {
+            Kind::Relative
+        } else {
+            Kind::OtherScheme
         }
-        Some(url) => match url.scheme() {
-            "http" | "https" if site.contains(url) => Kind::SameHost,
+    } else {
+        match url.scheme() {
+            "http" | "https" if site.contains(&url) => Kind::SameHost,
             "http" | "https" => Kind::OtherHost,
             "mailto" => Kind::Mailto,
             "tel" => Kind::Tel,
             "javascript" => Kind::Javascript,
             "data" => Kind::Data,
             _ => Kind::OtherScheme,
-        },
-    };
-    let domain = match &url {
-        Some(url) if kind == Kind::OtherHost => url
-            .host_str()
-            .map(|host| registrable_domain(host).unwrap_or_else(|| host.to_string())),
-        _ => None,
-    };
-    Classified {
-        kind,
-        url: url.map(String::from),
-        domain,
+        }
     }
+}
+
+/// The registrable domain of the host of `url` (or the host itself, for IP addresses and
+/// names the Public Suffix List does not know); `None` without a host.
+pub fn domain_of(url: &str) -> Option<String> {
+    let url = Url::parse(url).ok()?;
+    let host = url.host_str()?;
+    Some(registrable_domain(host).unwrap_or_else(|| host.to_string()))
 }
 
 /// `href` resolved against an `http(s)` `base` with string operations, for the references most
@@ -205,10 +207,11 @@ pub fn classify(href: &str, base: &Url, site: &Site) -> Classified {
 ///
 /// Left to the parser: ':' in the path (a scheme), '\\' (a slash to the parser), '%' (`%2e` is
 /// a dot to it), '\'' in a query (escaped there), '#' in a fragment, and every byte it escapes
-/// or drops (controls, space, quotes, '<', '>', '`', '{', '}', non-ASCII).
-fn join_plain(base: &Url, href: &str) -> Option<String> {
+/// or drops (controls, space, quotes, '<', '>', '`', '{', '}', non-ASCII). Appends the URL to
+/// `out` and says whether it did.
+fn join_plain(base: &Url, href: &str, out: &mut String) -> bool {
     if !matches!(base.scheme(), "http" | "https") || href.starts_with("//") {
-        return None;
+        return false;
     }
     let bytes = href.as_bytes();
     let path_end = bytes
@@ -228,20 +231,18 @@ fn join_plain(base: &Url, href: &str) -> Option<String> {
         .skip(1)
         .all(|b| PLAIN[usize::from(b)] || b == b'?' || b == b':' || b == b'\'');
     if !(plain_path && plain_query && plain_fragment) {
-        return None;
+        return false;
     }
     if path.is_empty() {
         // Only a query (the page's path is kept) or only a fragment (its query too).
         let keep = match rest.as_bytes().first() {
             Some(b'#') => url::Position::AfterQuery,
             Some(_) => url::Position::AfterPath,
-            None => return None,
+            None => return false,
         };
-        let kept = &base[..keep];
-        let mut url = String::with_capacity(kept.len() + rest.len());
-        url.push_str(kept);
-        url.push_str(rest);
-        return Some(url);
+        out.push_str(&base[..keep]);
+        out.push_str(rest);
+        return true;
     }
     let mut segments: Vec<&str> = Vec::new();
     let relative = path.strip_prefix('/').unwrap_or_else(|| {
@@ -267,17 +268,16 @@ fn join_plain(base: &Url, href: &str) -> Option<String> {
             segments.push("");
         }
     }
-    let mut url = String::with_capacity(base.as_str().len() + href.len());
-    url.push_str(&base[..url::Position::BeforePath]);
+    out.push_str(&base[..url::Position::BeforePath]);
     for segment in &segments {
-        url.push('/');
-        url.push_str(segment);
+        out.push('/');
+        out.push_str(segment);
     }
     if segments.is_empty() {
-        url.push('/');
+        out.push('/');
     }
-    url.push_str(rest);
-    Some(url)
+    out.push_str(rest);
+    true
 }
 
 /// The bytes [`join_plain`] accepts in a path: letters, digits, `-._~!$&()*+,;=@` and '/'.
@@ -429,10 +429,14 @@ mod tests {
         for base in bases {
             let base = Url::parse(base).unwrap();
             for href in &hrefs {
-                if let Some(fast) = join_plain(&base, href) {
+                // Appends after what is there, or leaves it alone.
+                let mut out = String::from("before:");
+                if join_plain(&base, href, &mut out) {
                     answered += 1;
                     let parsed = base.join(href).unwrap();
-                    assert_eq!(fast, parsed.as_str(), "{href:?} against {base}");
+                    assert_eq!(&out[7..], parsed.as_str(), "{href:?} against {base}");
+                } else {
+                    assert_eq!(out, "before:", "{href:?} against {base}");
                 }
             }
         }
@@ -450,6 +454,12 @@ mod tests {
             registrable_domain("www.example.com.").as_deref(),
             Some("example.com")
         );
+        assert_eq!(
+            domain_of("https://a.b.example.co.uk:8443/x").as_deref(),
+            Some("example.co.uk")
+        );
+        assert_eq!(domain_of("http://10.0.0.1/").as_deref(), Some("10.0.0.1"));
+        assert_eq!(domain_of("mailto:x@example.com"), None);
         let ip = Url::parse("http://127.0.0.1:8080/").unwrap();
         assert!(Site::of(&ip, Scope::Domain).contains(&Url::parse("http://127.0.0.1/x").unwrap()));
     }

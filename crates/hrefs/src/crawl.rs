@@ -22,8 +22,8 @@ use crate::classify::{Scope, Site};
 use crate::compat::CompatCounts;
 use crate::fetch::{FetchError, Fetcher, Response};
 use crate::links::{self, Links, Sym};
-use crate::page::{self, PageOptions};
-use crate::report::{Hop, KindCounts, PageReport};
+use crate::page::{self, HtmlPage, PageOptions};
+use crate::report::{Hop, KindCounts, PageLinks};
 use crate::robots::{self, Robots};
 use crate::sitemap::{self, Sitemap};
 
@@ -170,15 +170,20 @@ pub struct PageSummary {
 }
 
 impl PageSummary {
-    fn of(report: &PageReport, fragments: Vec<String>) -> PageSummary {
+    fn of(page: &HtmlPage) -> PageSummary {
         PageSummary {
-            counts: report.counts,
-            links: report.links.len() as u64,
-            kinds: report.kinds,
-            base: report.base.clone(),
-            charset: report.charset.clone(),
-            bytes: report.bytes,
-            fragments: fragments.iter().map(|f| links::fragment_hash(f)).collect(),
+            counts: page.counts,
+            links: page.links.len() as u64,
+            kinds: page.links.kinds,
+            base: page.links.base.as_ref().map(Url::to_string),
+            charset: page.links.encoding.name().to_ascii_lowercase(),
+            bytes: page.facts.bytes,
+            fragments: page
+                .facts
+                .fragment_targets
+                .iter()
+                .map(|f| links::fragment_hash(f))
+                .collect(),
         }
     }
 
@@ -253,7 +258,7 @@ pub async fn crawl(
     config: &CrawlConfig,
     fetcher: &Fetcher,
     stop: impl Future<Output = ()>,
-    mut on_visit: impl FnMut(&Visit, Option<&PageReport>, &Progress),
+    mut on_visit: impl FnMut(&Visit, Option<&PageLinks>, &Progress),
 ) -> Crawl {
     let started = Instant::now();
     let seed = normalize(seed);
@@ -373,8 +378,8 @@ enum Done {
     Visit {
         host: String,
         visit: Box<Visit>,
-        /// The parsed page's full report, links included.
-        report: Option<Box<PageReport>>,
+        /// The parsed page's links.
+        links: Option<Box<PageLinks>>,
     },
     Retry {
         host: String,
@@ -424,8 +429,8 @@ struct State {
     pages_enqueued: usize,
     /// Visits done, in order.
     visits: Vec<Visit>,
-    /// Visits done and not yet handed to the caller, with their page's full report.
-    fresh: Vec<(Visit, Option<Box<PageReport>>)>,
+    /// Visits done and not yet handed to the caller, with their page's links.
+    fresh: Vec<(Visit, Option<Box<PageLinks>>)>,
     links: Links,
     sitemaps_requested: HashSet<String>,
     sitemap_queue: VecDeque<(Url, bool)>,
@@ -579,13 +584,9 @@ impl State {
 
     fn handle(&mut self, done: Done) {
         match done {
-            Done::Visit {
-                host,
-                visit,
-                report,
-            } => {
+            Done::Visit { host, visit, links } => {
                 self.release(&host);
-                self.note_visit(*visit, report);
+                self.note_visit(*visit, links);
             }
             Done::Retry {
                 host,
@@ -641,47 +642,39 @@ impl State {
     fn report(
         &mut self,
         in_flight: usize,
-        on_visit: &mut impl FnMut(&Visit, Option<&PageReport>, &Progress),
+        on_visit: &mut impl FnMut(&Visit, Option<&PageLinks>, &Progress),
     ) {
-        let mut spent = Vec::new();
-        for (visit, report) in self.fresh.drain(..) {
+        for (visit, links) in self.fresh.drain(..) {
             let progress = Progress {
                 done: self.visits.len() + 1,
                 queued: self.frontier.len(),
                 in_flight,
             };
-            on_visit(&visit, report.as_deref(), &progress);
+            on_visit(&visit, links.as_deref(), &progress);
             self.visits.push(visit);
-            spent.extend(report);
-        }
-        // A page's report holds a few strings per link: freeing them takes a good part of what
-        // this thread, which every fetch waits on, would otherwise do. The blocking pool does
-        // it instead.
-        if !spent.is_empty() {
-            tokio::task::spawn_blocking(move || drop(spent));
         }
     }
 
-    fn note_visit(&mut self, mut visit: Visit, mut report: Option<Box<PageReport>>) {
+    fn note_visit(&mut self, mut visit: Visit, mut links: Option<Box<PageLinks>>) {
         if let Some(final_url) = visit.final_url.as_deref() {
             // A redirect to a page already seen: its links are that page's, don't count them
             // twice.
             if visit.page.is_some() && !self.seen.insert(self.links.intern(final_url)) {
                 visit.page = None;
-                report = None;
+                links = None;
             }
         }
-        if let Some(report) = &report {
+        if let Some(page_links) = &links {
             let index = u32::try_from(self.visits.len() + self.fresh.len())
                 .expect("fewer than 4 billion visits");
-            let targets = self.links.add_page(index, &report.links, !visit.nofollow);
+            let targets = self.links.add_page(index, page_links, !visit.nofollow);
             let depth = visit.depth.map(|d| d + 1);
             let on = visit.url.clone();
             for target in targets {
                 self.enqueue(target, depth, Some(&on), true);
             }
         }
-        self.fresh.push((visit, report));
+        self.fresh.push((visit, links));
     }
 
     /// The sitemaps of the site of `origin`: those robots.txt names, else `/sitemap.xml`.
@@ -780,7 +773,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
             return Done::Visit {
                 host,
                 visit: Box::new(visit),
-                report: None,
+                links: None,
             };
         }
     };
@@ -807,7 +800,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
             .collect();
     }
     let header_robots = response.header("x-robots-tag").unwrap_or("").to_string();
-    let mut page_report = None;
+    let mut page_links = None;
     let on_site = site.contains(response.url());
     if job.role == Role::Page && (200..300).contains(&status) && response.is_html() && on_site {
         let options = PageOptions {
@@ -818,14 +811,14 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
         let raw = job.url.as_str();
         let page_host = page::parse_web_url(raw).map(|(_, h)| h).unwrap_or_default();
         match page::read_html(response, raw, page_host, &options, true, started).await {
-            Ok((report, facts)) => {
-                let meta = facts.meta_robots.as_deref().unwrap_or("");
+            Ok(page) => {
+                let meta = page.facts.meta_robots.as_deref().unwrap_or("");
                 visit.noindex =
                     has_directive(meta, "noindex") || has_directive(&header_robots, "noindex");
                 visit.nofollow =
                     has_directive(meta, "nofollow") || has_directive(&header_robots, "nofollow");
-                visit.page = Some(PageSummary::of(&report, facts.fragment_targets));
-                page_report = Some(Box::new(report));
+                visit.page = Some(PageSummary::of(&page));
+                page_links = Some(Box::new(page.links));
             }
             Err(err) => visit.error = Some(err.to_string()),
         }
@@ -834,7 +827,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
     Done::Visit {
         host,
         visit: Box::new(visit),
-        report: page_report,
+        links: page_links,
     }
 }
 

@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::classify::Kind;
 use crate::crawl::normalize;
-use crate::report::Link;
+use crate::report::PageLinks;
 
 /// An interned string: an index into [`Links::str`].
 pub type Sym = u32;
@@ -141,14 +141,11 @@ impl Links {
     /// (normalised) that no earlier followed link led to: the ones the crawl has not
     /// considered yet. Links of a page not `followed` (robots `nofollow`) are recorded but
     /// leave their targets unconsidered, for a later page to lead to.
-    pub fn add_page(&mut self, page: u32, links: &[Link], followed: bool) -> Vec<Url> {
+    pub fn add_page(&mut self, page: u32, links: &PageLinks, followed: bool) -> Vec<Url> {
         let mut new_targets = Vec::new();
-        for link in links {
-            let (url, fragment) = match link.url.as_deref().map(|u| u.split_once('#')) {
-                None => (NONE, NONE),
-                Some(Some((page, fragment))) => (self.intern(page), self.intern(fragment)),
-                Some(None) => (self.intern(link.url.as_deref().unwrap_or_default()), NONE),
-            };
+        for link in links.iter() {
+            let url = link.url.map_or(NONE, |u| self.intern(u));
+            let fragment = link.fragment.map_or(NONE, |f| self.intern(f));
             // Links to many places on one page share the page's entry: its URL is parsed once.
             let target = match self.targets.get(&url) {
                 Some(&target) => target,
@@ -167,25 +164,27 @@ impl Links {
                 }
             };
             let mut rel = 0;
-            for token in &link.rel {
-                if let Some((bit, _)) = REL_NAMES.iter().find(|(_, name)| name == token) {
+            for token in link.rel.split_ascii_whitespace() {
+                if let Some((bit, _)) = REL_NAMES
+                    .iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(token))
+                {
                     rel |= bit;
                 }
             }
             let edge = Edge {
                 page,
-                href: self.intern(&link.href),
+                href: self.intern(link.href),
                 url,
                 fragment,
                 target,
-                text: self.intern(&link.text),
+                text: self.intern(link.text),
                 line: u32::try_from(link.line).unwrap_or(u32::MAX),
                 column: u32::try_from(link.column).unwrap_or(u32::MAX),
                 kind: link.kind,
                 rel,
                 blank: link
                     .target
-                    .as_deref()
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank")),
                 image_alt: !link.image_alt.trim().is_empty(),
             };

@@ -8,10 +8,10 @@ use std::time::Instant;
 use url::Url;
 
 use crate::classify::Scope;
-use crate::compat::{self, CompatCounts};
-use crate::extract::{Anchor, ExtractOptions, Extractor, PageFacts};
+use crate::compat::{self, CompatCounts, Side};
+use crate::extract::{Anchor, AnchorLog, ExtractOptions, Extractor, PageFacts};
 use crate::fetch::{Fetcher, Response};
-use crate::report::{self, Hop, Origin, PageReport};
+use crate::report::{self, Hop, Origin, PageLinks, PageReport};
 use crate::{Error, Result};
 
 /// Bytes read at a time from files and standard input.
@@ -78,19 +78,27 @@ struct Scan {
     first_bytes: Vec<u8>,
 }
 
-/// What is kept of each anchor as it is found.
+/// What is kept of each anchor as it is found: the compat counts, and for reports the anchor
+/// and the verdict on each of its hrefs (so that reports need not ask Go's parser again).
 struct Tally {
     counts: CompatCounts,
-    anchors: Vec<Anchor>,
+    anchors: AnchorLog,
+    verdicts: Vec<Option<Side>>,
     page_host: Vec<u8>,
     keep_anchors: bool,
 }
 
 impl Tally {
     fn add(&mut self, anchor: &Anchor) {
-        self.counts.add_anchor(anchor, &self.page_host);
+        for href in anchor.hrefs() {
+            let side = compat::classify(&href, &self.page_host);
+            self.counts.add(side);
+            if self.keep_anchors {
+                self.verdicts.push(side);
+            }
+        }
         if self.keep_anchors {
-            self.anchors.push(anchor.clone());
+            self.anchors.push(anchor);
         }
     }
 }
@@ -104,7 +112,8 @@ impl Scan {
             }),
             tally: Tally {
                 counts: CompatCounts::default(),
-                anchors: Vec::new(),
+                anchors: AnchorLog::default(),
+                verdicts: Vec::new(),
                 page_host,
                 keep_anchors,
             },
@@ -121,7 +130,14 @@ impl Scan {
         self.extractor.write(chunk, &mut |a: &Anchor| tally.add(a));
     }
 
-    fn finish(self, mut origin: Origin, base: &Url, scope: Scope) -> (PageReport, PageFacts) {
+    /// Ends the page: its compat counts, its links resolved against `base` (unless it has a
+    /// `<base href>`) and the facts noticed on the way.
+    fn finish(
+        self,
+        origin: &mut Origin,
+        base: &Url,
+        scope: Scope,
+    ) -> (CompatCounts, PageLinks, PageFacts) {
         let Scan {
             extractor,
             mut tally,
@@ -129,16 +145,9 @@ impl Scan {
         } = self;
         let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a));
         origin.first_bytes = first_bytes;
-        let report = report::build(
-            origin,
-            tally.counts,
-            &facts,
-            &tally.anchors,
-            base,
-            scope,
-            &tally.page_host,
-        );
-        (report, facts)
+        let links =
+            PageLinks::resolve(origin, &facts, &tally.anchors, &tally.verdicts, base, scope);
+        (tally.counts, links, facts)
     }
 }
 
@@ -200,11 +209,29 @@ async fn analyze_url(raw: &str, fetcher: &Fetcher, options: &PageOptions) -> Res
             content_type: response.content_type().unwrap_or_default().to_string(),
         });
     }
-    let (report, _) = read_html(response, raw, page_host, options, false, started).await?;
-    Ok(report)
+    let page = read_html(response, raw, page_host, options, false, started).await?;
+    Ok(report::build(
+        page.origin,
+        page.counts,
+        &page.facts,
+        page.links,
+        options.scope,
+    ))
 }
 
-/// Streams an HTML response through extraction into the page's report, and the facts noticed
+/// One HTML page read from the web.
+pub(crate) struct HtmlPage {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its compat counts.
+    pub counts: CompatCounts,
+    /// Its links (none unless [`PageOptions::links`]).
+    pub links: PageLinks,
+    /// What extraction noticed besides links.
+    pub facts: PageFacts,
+}
+
+/// Streams an HTML response through extraction: the page's counts, links and the facts noticed
 /// on the way (fragment targets among them when asked for). `raw` is the URL as requested and
 /// `page_host` its host as the original tool compares links with.
 pub(crate) async fn read_html(
@@ -214,11 +241,11 @@ pub(crate) async fn read_html(
     options: &PageOptions,
     fragment_targets: bool,
     started: Instant,
-) -> Result<(PageReport, PageFacts)> {
+) -> Result<HtmlPage> {
     let final_url = response.url().clone();
     let scan = Scan::new(page_host, options.links, fragment_targets);
     let scan = scan_body(&mut response, scan).await?;
-    let origin = Origin {
+    let mut origin = Origin {
         input: raw.to_string(),
         url: Some(final_url.clone()),
         status: Some(response.status()),
@@ -234,7 +261,13 @@ pub(crate) async fn read_html(
         first_bytes: Vec::new(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
-    Ok(scan.finish(origin, &final_url, options.scope))
+    let (counts, links, facts) = scan.finish(&mut origin, &final_url, options.scope);
+    Ok(HtmlPage {
+        origin,
+        counts,
+        links,
+        facts,
+    })
 }
 
 /// Streams the body of `response` through `scan`, on another thread past [`OVERLAP_AFTER`].
@@ -316,12 +349,13 @@ fn analyze_reader(
     let base = base
         .or(fallback_base)
         .unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid constant url"));
-    let origin = Origin {
+    let mut origin = Origin {
         input: input.name(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         ..Origin::default()
     };
-    let (report, _) = scan.finish(origin, &base, options.scope);
+    let (counts, links, facts) = scan.finish(&mut origin, &base, options.scope);
+    let report = report::build(origin, counts, &facts, links, options.scope);
     // Without a page URL, "external" can only mean "has a host we can't compare": refuse to
     // guess rather than print a number that depends on where the file will be served.
     if options.base.is_none() && report.counts.external > 0 {

@@ -5,6 +5,7 @@
 //! text, CSV or Markdown is the front end's business.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use encoding_rs::Encoding;
 use serde::{Serialize, Serializer};
@@ -12,8 +13,8 @@ use url::Url;
 
 use crate::charset;
 use crate::classify::{self, Kind, Scope, Site};
-use crate::compat::{self, CompatCounts, Side};
-use crate::extract::{Anchor, PageFacts};
+use crate::compat::{CompatCounts, Side};
+use crate::extract::{AnchorLog, PageFacts};
 
 /// The `rel` tokens a report tallies: the ones search engines and browsers act on.
 pub const REL_TOKENS: [&str; 5] = ["nofollow", "ugc", "sponsored", "noopener", "noreferrer"];
@@ -158,89 +159,235 @@ pub struct Origin {
     pub elapsed_ms: f64,
 }
 
-/// Builds a [`PageReport`] from what extraction produced.
-///
-/// `anchors` are only needed for the link details; `counts` are the compat counts tallied as
-/// the page streamed. `base` is the URL relative links resolve against before any
-/// `<base href>` (the final URL, or the user's `--base`).
+/// A page's links resolved, every string of them in one buffer: what a crawl keeps of a page
+/// until its links join the link graph, and what a [`PageReport`]'s links are made from.
+/// Holding a page's links this way costs a few allocations per page, not several per link.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    strings: String,
+    links: Vec<Spans>,
+    /// Links per kind.
+    pub kinds: KindCounts,
+    /// The encoding the page was read in.
+    pub encoding: &'static Encoding,
+    /// What said which encoding it is.
+    pub charset_source: charset::Source,
+    /// The document's base URL, when it has a `<base href>`: links were resolved against it.
+    pub base: Option<Url>,
+}
+
+/// Where the parts of one link are in [`PageLinks::strings`].
+#[derive(Debug, Clone)]
+struct Spans {
+    href: Range<usize>,
+    url: Option<Range<usize>>,
+    fragment: Option<Range<usize>>,
+    rel: Range<usize>,
+    target: Option<Range<usize>>,
+    text: Range<usize>,
+    image_alt: Range<usize>,
+    kind: Kind,
+    compat: Option<Side>,
+    line: u64,
+    column: u64,
+}
+
+/// One link of a [`PageLinks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkRef<'a> {
+    /// The attribute value, entity-decoded.
+    pub href: &'a str,
+    /// Where it leads, without its fragment; `None` when it does not resolve.
+    pub url: Option<&'a str>,
+    /// What follows the resolved URL's first '#', if it has one.
+    pub fragment: Option<&'a str>,
+    /// What kind of link it is.
+    pub kind: Kind,
+    /// The original tool's verdict.
+    pub compat: Option<Side>,
+    /// The `rel` attribute as written: tokens separated by whitespace, in any case.
+    pub rel: &'a str,
+    /// The `target` attribute.
+    pub target: Option<&'a str>,
+    /// The visible text, whitespace collapsed.
+    pub text: &'a str,
+    /// Alt text of images inside the anchor.
+    pub image_alt: &'a str,
+    /// 1-based line of the anchor.
+    pub line: u64,
+    /// 1-based byte column of the anchor.
+    pub column: u64,
+}
+
+impl PageLinks {
+    /// Resolves the anchors kept of a page. `verdicts` are the compat verdicts of their hrefs,
+    /// in order; `base` is the URL relative links resolve against unless the page has a
+    /// `<base href>` (the final URL, or the user's `--base`).
+    pub fn resolve(
+        origin: &Origin,
+        facts: &PageFacts,
+        anchors: &AnchorLog,
+        verdicts: &[Option<Side>],
+        base: &Url,
+        scope: Scope,
+    ) -> PageLinks {
+        let header_charset = origin
+            .content_type
+            .as_deref()
+            .and_then(charset::from_content_type);
+        let (encoding, charset_source) = charset::detect(
+            &origin.first_bytes,
+            header_charset.as_deref(),
+            facts.meta_charset.as_deref(),
+        );
+        let site = Site::of(base, scope);
+        // The document's base URL is its first <base href>, resolved against the page URL.
+        let doc_base = facts.base_href.as_ref().and_then(|b| {
+            let b = encoding.decode_without_bom_handling(b).0;
+            base.join(b.trim()).ok()
+        });
+        let resolve_against = doc_base.as_ref().unwrap_or(base);
+
+        let mut strings = String::new();
+        let mut links = Vec::with_capacity(verdicts.len());
+        let mut kinds = KindCounts::default();
+        let mut verdicts = verdicts.iter().copied();
+        for anchor in anchors.iter() {
+            let rel = push_decoded(
+                &mut strings,
+                anchor.rel().as_deref().unwrap_or(b""),
+                encoding,
+            );
+            let target = anchor
+                .target()
+                .map(|t| push_decoded(&mut strings, &t, encoding));
+            let start = strings.len();
+            anchor.text_into(encoding, &mut strings);
+            let text = start..strings.len();
+            let start = strings.len();
+            anchor.image_alt_into(encoding, &mut strings);
+            let image_alt = start..strings.len();
+            for href_bytes in anchor.hrefs() {
+                let href = encoding.decode_without_bom_handling(&href_bytes).0;
+                strings.push_str(&href);
+                let href_span = strings.len() - href.len()..strings.len();
+                let start = strings.len();
+                let kind = classify::resolve_into(&href, resolve_against, &site, &mut strings);
+                kinds.bump(kind);
+                let (url, fragment) = if kind == Kind::Unparsable {
+                    (None, None)
+                } else {
+                    match strings[start..].find('#') {
+                        Some(at) => (Some(start..start + at), Some(start + at + 1..strings.len())),
+                        None => (Some(start..strings.len()), None),
+                    }
+                };
+                links.push(Spans {
+                    href: href_span,
+                    url,
+                    fragment,
+                    rel: rel.clone(),
+                    target: target.clone(),
+                    text: text.clone(),
+                    image_alt: image_alt.clone(),
+                    kind,
+                    compat: verdicts.next().flatten(),
+                    line: anchor.line(),
+                    column: anchor.column(),
+                });
+            }
+        }
+        PageLinks {
+            strings,
+            links,
+            kinds,
+            encoding,
+            charset_source,
+            base: doc_base,
+        }
+    }
+
+    /// How many links the page has (every `href` of every anchor).
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Whether the page has no link.
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+
+    /// The links, in page order.
+    pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
+        let s = |r: &Range<usize>| &self.strings[r.clone()];
+        self.links.iter().map(move |l| LinkRef {
+            href: s(&l.href),
+            url: l.url.as_ref().map(s),
+            fragment: l.fragment.as_ref().map(s),
+            kind: l.kind,
+            compat: l.compat,
+            rel: s(&l.rel),
+            target: l.target.as_ref().map(s),
+            text: s(&l.text),
+            image_alt: s(&l.image_alt),
+            line: l.line,
+            column: l.column,
+        })
+    }
+}
+
+impl From<LinkRef<'_>> for Link {
+    fn from(l: LinkRef<'_>) -> Link {
+        Link {
+            href: l.href.to_string(),
+            url: l.url.map(|url| match l.fragment {
+                Some(fragment) => format!("{url}#{fragment}"),
+                None => url.to_string(),
+            }),
+            kind: l.kind,
+            compat: l.compat,
+            rel: l
+                .rel
+                .split_ascii_whitespace()
+                .map(str::to_ascii_lowercase)
+                .collect(),
+            target: l.target.map(str::to_string),
+            text: l.text.to_string(),
+            image_alt: l.image_alt.to_string(),
+            line: l.line,
+            column: l.column,
+        }
+    }
+}
+
+/// Appends `bytes` decoded from `encoding` to `strings`; returns where they are.
+fn push_decoded(strings: &mut String, bytes: &[u8], encoding: &'static Encoding) -> Range<usize> {
+    let start = strings.len();
+    strings.push_str(&encoding.decode_without_bom_handling(bytes).0);
+    start..strings.len()
+}
+
+/// Builds a [`PageReport`] from what extraction produced: `counts` are the compat counts
+/// tallied as the page streamed, `links` its links resolved.
 pub fn build(
     origin: Origin,
     counts: CompatCounts,
     facts: &PageFacts,
-    anchors: &[Anchor],
-    base: &Url,
+    links: PageLinks,
     scope: Scope,
-    page_host: &[u8],
 ) -> PageReport {
-    let header_charset = origin
-        .content_type
-        .as_deref()
-        .and_then(charset::from_content_type);
-    let (encoding, charset_source) = charset::detect(
-        &origin.first_bytes,
-        header_charset.as_deref(),
-        facts.meta_charset.as_deref(),
-    );
-    let decode = |b: &[u8]| decode(b, encoding);
-    let site = Site::of(base, scope);
-    // The document's base URL is its first <base href>, resolved against the page URL.
-    let doc_base = facts
-        .base_href
-        .as_ref()
-        .and_then(|b| base.join(decode(b).trim()).ok());
-    let resolve_against = doc_base.as_ref().unwrap_or(base);
-
-    let mut kinds = KindCounts::default();
     let mut rel: BTreeMap<String, KindCounts> = BTreeMap::new();
     let mut domains: BTreeMap<String, u64> = BTreeMap::new();
-    let mut links = Vec::new();
-    for anchor in anchors {
-        let mut rel_tokens: Vec<String> = anchor
-            .rel()
-            .map(|r| {
-                decode(&r)
-                    .split_ascii_whitespace()
-                    .map(str::to_ascii_lowercase)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut text = anchor.text(encoding);
-        let mut image_alt = anchor.image_alt(encoding);
-        let mut target = anchor.target().map(|t| decode(&t));
-        let hrefs = anchor.hrefs().count();
-        for (i, href_bytes) in anchor.hrefs().enumerate() {
-            let href = decode(&href_bytes);
-            let c = classify::classify(&href, resolve_against, &site);
-            kinds.bump(c.kind);
-            for token in rel_tokens
-                .iter()
-                .filter(|t| REL_TOKENS.contains(&t.as_str()))
-            {
-                rel.entry(token.clone()).or_default().bump(c.kind);
+    for link in links.iter() {
+        for token in link.rel.split_ascii_whitespace() {
+            if let Some(token) = REL_TOKENS.iter().find(|t| t.eq_ignore_ascii_case(token)) {
+                rel.entry(token.to_string()).or_default().bump(link.kind);
             }
-            if let Some(domain) = c.domain {
+        }
+        if link.kind == Kind::OtherHost {
+            if let Some(domain) = link.url.and_then(classify::domain_of) {
                 *domains.entry(domain).or_default() += 1;
             }
-            // An anchor usually has one href: its last link takes the strings, the others
-            // copy them.
-            let last = i + 1 == hrefs;
-            let take = |s: &mut String| if last { std::mem::take(s) } else { s.clone() };
-            links.push(Link {
-                href,
-                url: c.url,
-                kind: c.kind,
-                compat: compat::classify(&href_bytes, page_host),
-                rel: if last {
-                    std::mem::take(&mut rel_tokens)
-                } else {
-                    rel_tokens.clone()
-                },
-                target: if last { target.take() } else { target.clone() },
-                text: take(&mut text),
-                image_alt: take(&mut image_alt),
-                line: anchor.line(),
-                column: anchor.column(),
-            });
         }
     }
     let mut external_domains: Vec<DomainCount> = domains
@@ -254,19 +401,19 @@ pub fn build(
         url: origin.url.map(String::from),
         status: origin.status,
         content_type: origin.content_type,
-        charset: encoding.name().to_ascii_lowercase(),
-        charset_source,
+        charset: links.encoding.name().to_ascii_lowercase(),
+        charset_source: links.charset_source,
         bytes: facts.bytes,
         elapsed_ms: origin.elapsed_ms,
         redirects: origin.redirects,
         counts,
         scope,
-        base: doc_base.map(String::from),
+        base: links.base.as_ref().map(Url::to_string),
         meta_robots: facts.meta_robots.clone(),
-        kinds,
+        kinds: links.kinds,
         rel,
         external_domains,
-        links,
+        links: links.iter().map(Link::from).collect(),
     }
 }
 
@@ -285,17 +432,15 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-fn decode(bytes: &[u8], encoding: &'static Encoding) -> String {
-    encoding.decode_without_bom_handling(bytes).0.into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compat;
     use crate::extract::{extract, ExtractOptions};
 
     fn report(html: &str, page: &str, scope: Scope) -> PageReport {
-        let mut anchors = Vec::new();
+        let mut anchors = AnchorLog::default();
+        let mut verdicts = Vec::new();
         let mut counts = CompatCounts::default();
         let host = compat::page_host(page).unwrap();
         let opts = ExtractOptions {
@@ -303,15 +448,20 @@ mod tests {
             fragment_targets: false,
         };
         let facts = extract(html.as_bytes(), opts, &mut |a| {
-            counts.add_anchor(a, &host);
-            anchors.push(a.clone());
+            for href in a.hrefs() {
+                let side = compat::classify(&href, &host);
+                counts.add(side);
+                verdicts.push(side);
+            }
+            anchors.push(a);
         });
         let origin = Origin {
             input: page.into(),
             ..Origin::default()
         };
         let base = Url::parse(page).unwrap();
-        build(origin, counts, &facts, &anchors, &base, scope, &host)
+        let links = PageLinks::resolve(&origin, &facts, &anchors, &verdicts, &base, scope);
+        build(origin, counts, &facts, links, scope)
     }
 
     #[test]

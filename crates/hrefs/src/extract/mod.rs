@@ -49,24 +49,30 @@ pub struct ExtractOptions {
     pub fragment_targets: bool,
 }
 
-/// One `<a>` start tag with at least one `href` attribute.
-#[derive(Debug, Default, Clone)]
-pub struct Anchor {
-    buf: Vec<u8>,
-    hrefs: Vec<Range<usize>>,
+/// One `<a>` start tag with at least one `href` attribute, as the extractor or an
+/// [`AnchorLog`] holds it.
+#[derive(Debug, Clone)]
+pub struct Anchor<'a> {
+    buf: &'a [u8],
+    hrefs: &'a [Range<usize>],
     rel: Option<Range<usize>>,
     target: Option<Range<usize>>,
-    text: Vec<u8>,
-    alt: Vec<u8>,
+    text: &'a [u8],
+    alt: &'a [u8],
     line: u64,
     column: u64,
 }
 
-impl Anchor {
+impl Anchor<'_> {
     /// The `href` values, entity-decoded as Go's tokenizer decodes them, in attribute order.
     /// Duplicated `href` attributes each appear, as each counts in the original tool.
     pub fn hrefs(&self) -> impl Iterator<Item = Cow<'_, [u8]>> + '_ {
         self.hrefs.iter().map(|r| attr_value(&self.buf[r.clone()]))
+    }
+
+    /// How many `href` attributes the anchor has.
+    pub fn href_count(&self) -> usize {
+        self.hrefs.len()
     }
 
     /// The first `rel` attribute, decoded.
@@ -82,12 +88,26 @@ impl Anchor {
     /// The anchor's visible text (empty unless [`ExtractOptions::anchor_details`]), decoded from
     /// the page's `encoding`, entities resolved and whitespace collapsed.
     pub fn text(&self, encoding: &'static Encoding) -> String {
-        decode_text(&self.text, encoding)
+        let mut out = String::new();
+        decode_text(self.text, encoding, &mut out);
+        out
+    }
+
+    /// Appends [`Anchor::text`] to `out`, which saves a string per anchor.
+    pub fn text_into(&self, encoding: &'static Encoding, out: &mut String) {
+        decode_text(self.text, encoding, out);
     }
 
     /// The alt text of images inside the anchor, decoded like [`Anchor::text`].
     pub fn image_alt(&self, encoding: &'static Encoding) -> String {
-        decode_text(&self.alt, encoding)
+        let mut out = String::new();
+        decode_text(self.alt, encoding, &mut out);
+        out
+    }
+
+    /// Appends [`Anchor::image_alt`] to `out`.
+    pub fn image_alt_into(&self, encoding: &'static Encoding, out: &mut String) {
+        decode_text(self.alt, encoding, out);
     }
 
     /// 1-based line of the anchor's `<` (0 unless [`ExtractOptions::anchor_details`]).
@@ -100,6 +120,34 @@ impl Anchor {
     pub fn column(&self) -> u64 {
         self.column
     }
+}
+
+/// The anchor the extractor is reading: its wanted attribute values in one buffer.
+#[derive(Debug, Default)]
+struct OpenAnchor {
+    buf: Vec<u8>,
+    hrefs: Vec<Range<usize>>,
+    rel: Option<Range<usize>>,
+    target: Option<Range<usize>>,
+    text: Vec<u8>,
+    alt: Vec<u8>,
+    line: u64,
+    column: u64,
+}
+
+impl OpenAnchor {
+    fn view(&self) -> Anchor<'_> {
+        Anchor {
+            buf: &self.buf,
+            hrefs: &self.hrefs,
+            rel: self.rel.clone(),
+            target: self.target.clone(),
+            text: &self.text,
+            alt: &self.alt,
+            line: self.line,
+            column: self.column,
+        }
+    }
 
     fn clear(&mut self) {
         self.buf.clear();
@@ -108,6 +156,79 @@ impl Anchor {
         self.target = None;
         self.text.clear();
         self.alt.clear();
+    }
+}
+
+/// Anchors kept for later, a page's worth in three shared buffers: keeping an anchor costs
+/// copies of its bytes, never an allocation of its own.
+#[derive(Debug, Default)]
+pub struct AnchorLog {
+    bytes: Vec<u8>,
+    hrefs: Vec<Range<usize>>,
+    entries: Vec<LogEntry>,
+}
+
+/// Where one logged anchor's parts are: `buf`, `text` and `alt` in the log's bytes, `hrefs`
+/// in its href ranges (which, like `rel` and `target`, are relative to `buf`).
+#[derive(Debug)]
+struct LogEntry {
+    buf: Range<usize>,
+    hrefs: Range<usize>,
+    rel: Option<Range<usize>>,
+    target: Option<Range<usize>>,
+    text: Range<usize>,
+    alt: Range<usize>,
+    line: u64,
+    column: u64,
+}
+
+impl AnchorLog {
+    /// Keeps a copy of `anchor`.
+    pub fn push(&mut self, anchor: &Anchor) {
+        let mut copy = |part: &[u8]| {
+            let start = self.bytes.len();
+            self.bytes.extend_from_slice(part);
+            start..self.bytes.len()
+        };
+        let buf = copy(anchor.buf);
+        let text = copy(anchor.text);
+        let alt = copy(anchor.alt);
+        let first = self.hrefs.len();
+        self.hrefs.extend_from_slice(anchor.hrefs);
+        self.entries.push(LogEntry {
+            buf,
+            hrefs: first..self.hrefs.len(),
+            rel: anchor.rel.clone(),
+            target: anchor.target.clone(),
+            text,
+            alt,
+            line: anchor.line,
+            column: anchor.column,
+        });
+    }
+
+    /// How many anchors are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no anchor is kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The anchors, in the order they were kept.
+    pub fn iter(&self) -> impl Iterator<Item = Anchor<'_>> + '_ {
+        self.entries.iter().map(|e| Anchor {
+            buf: &self.bytes[e.buf.clone()],
+            hrefs: &self.hrefs[e.hrefs.clone()],
+            rel: e.rel.clone(),
+            target: e.target.clone(),
+            text: &self.bytes[e.text.clone()],
+            alt: &self.bytes[e.alt.clone()],
+            line: e.line,
+            column: e.column,
+        })
     }
 }
 
@@ -122,7 +243,7 @@ fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
+fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
     // Most link text is ASCII without a character reference: it reads the same in every
     // ASCII-compatible encoding, with nothing to decode.
     let plain = raw
@@ -135,14 +256,13 @@ fn decode_text(raw: &[u8], encoding: &'static Encoding) -> String {
         let text = unescape(text.as_bytes(), false);
         Cow::Owned(String::from_utf8_lossy(&text).into_owned())
     };
-    let mut collapsed = String::with_capacity(text.len());
+    let start = out.len();
     for word in text.split_ascii_whitespace() {
-        if !collapsed.is_empty() {
-            collapsed.push(' ');
+        if out.len() > start {
+            out.push(' ');
         }
-        collapsed.push_str(word);
+        out.push_str(word);
     }
-    collapsed
 }
 
 /// Facts about the page noticed while extracting.
@@ -191,7 +311,7 @@ impl Extractor {
     /// by the end of input does not count, as in Go.
     pub fn finish(mut self, on_anchor: &mut impl FnMut(&Anchor)) -> PageFacts {
         if self.collector.pending {
-            on_anchor(&self.collector.anchor);
+            on_anchor(&self.collector.anchor.view());
         }
         self.collector.facts.bytes = self.tokenizer.offset();
         self.collector.facts
@@ -237,7 +357,7 @@ enum Attr {
 struct Collector {
     options: ExtractOptions,
     /// The anchor being read, or (when `pending`) the open anchor collecting its text.
-    anchor: Anchor,
+    anchor: OpenAnchor,
     pending: bool,
     tag: Tag,
     attr: Option<Attr>,
@@ -279,7 +399,7 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 // A new <a> closes the open one, as in a browser.
                 if c.pending {
                     c.pending = false;
-                    (self.on_anchor)(&c.anchor);
+                    (self.on_anchor)(&c.anchor.view());
                 }
                 c.anchor.clear();
                 Tag::Anchor
@@ -375,13 +495,13 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 if c.options.anchor_details {
                     c.pending = true;
                 } else {
-                    (self.on_anchor)(&c.anchor);
+                    (self.on_anchor)(&c.anchor.view());
                 }
             }
             Tag::AnchorEnd => {
                 if c.pending {
                     c.pending = false;
-                    (self.on_anchor)(&c.anchor);
+                    (self.on_anchor)(&c.anchor.view());
                 }
             }
             Tag::Base => {
