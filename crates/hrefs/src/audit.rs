@@ -5,7 +5,6 @@
 //! problem is on and, for link problems, the link: its target, line, column and text.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -301,14 +300,14 @@ pub fn is_generic_text(text: &str) -> bool {
 /// Runs every audit over a crawl. Findings come page by page, in crawl order.
 pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     let links = &crawl.links;
-    let by_target: HashMap<Sym, &Visit> = crawl
+    let by_target: foldhash::HashMap<Sym, &Visit> = crawl
         .visits
         .iter()
         .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
         .collect();
     let mut findings = Vec::new();
     // Link texts repeat (navigation on every page): each is judged once.
-    let mut generic: HashMap<Sym, bool> = HashMap::new();
+    let mut generic: foldhash::HashMap<Sym, bool> = Default::default();
     let mut edges = links.edges.iter().peekable();
     for (index, visit) in crawl.visits.iter().enumerate() {
         let Some(page) = &visit.page else {

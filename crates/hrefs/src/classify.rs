@@ -244,6 +244,18 @@ fn join_plain(base: &Url, href: &str, out: &mut String) -> bool {
         out.push_str(rest);
         return true;
     }
+    out.push_str(&base[..url::Position::BeforePath]);
+    // Without a dot segment, the path goes after the base's directory as it is.
+    if !path.starts_with('.') && !path.contains("/.") {
+        if !path.starts_with('/') {
+            let dir = base.path().rsplit_once('/').map_or("", |(dir, _)| dir);
+            out.push_str(dir);
+            out.push('/');
+        }
+        out.push_str(path);
+        out.push_str(rest);
+        return true;
+    }
     let mut segments: Vec<&str> = Vec::new();
     let relative = path.strip_prefix('/').unwrap_or_else(|| {
         let dir = base.path().rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -268,7 +280,6 @@ fn join_plain(base: &Url, href: &str, out: &mut String) -> bool {
             segments.push("");
         }
     }
-    out.push_str(&base[..url::Position::BeforePath]);
     for segment in &segments {
         out.push('/');
         out.push_str(segment);

@@ -166,7 +166,7 @@ pub struct PageSummary {
     /// The page's fragment targets (`id`s and `<a name>`s), hashed with
     /// [`links::fragment_hash`], for checking `#fragment` links.
     #[serde(skip)]
-    pub fragments: HashSet<u64>,
+    pub fragments: foldhash::HashSet<u64>,
 }
 
 impl PageSummary {
@@ -318,7 +318,7 @@ fn settle_depths(visits: &mut [Visit], links: &Links, seed: &str) {
     let Some(start) = visits.iter().position(|v| v.url == seed) else {
         return;
     };
-    let by_url: HashMap<Sym, usize> = visits
+    let by_url: foldhash::HashMap<Sym, usize> = visits
         .iter()
         .enumerate()
         .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, i)))
@@ -424,7 +424,7 @@ struct State {
     frontier: VecDeque<Job>,
     /// Every URL enqueued or reached, as a string of [`Links`] (most are link targets there
     /// already).
-    seen: HashSet<Sym>,
+    seen: foldhash::HashSet<Sym>,
     hosts: HashMap<String, Host>,
     pages_enqueued: usize,
     /// Visits done, in order.
@@ -446,7 +446,7 @@ impl State {
             fetcher,
             site: Bounds::of(seed, config.scope),
             frontier: VecDeque::new(),
-            seen: HashSet::new(),
+            seen: Default::default(),
             hosts: HashMap::new(),
             pages_enqueued: 0,
             visits: Vec::new(),

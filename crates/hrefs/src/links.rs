@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use foldhash::fast::RandomState;
 use indexmap::IndexSet;
@@ -112,14 +112,23 @@ impl Links {
 
     /// Where `edge` leads, its fragment included; `None` when its href does not resolve.
     pub fn url(&self, edge: &Edge) -> Option<Cow<'_, str>> {
+        self.url_parts(edge).map(|parts| match parts {
+            [url, "", ""] => Cow::Borrowed(url),
+            parts => Cow::Owned(parts.concat()),
+        })
+    }
+
+    /// [`Links::url`] in pieces that join to it, without building the string: the URL, then
+    /// `"#"` and the fragment, or two empty strings.
+    pub fn url_parts(&self, edge: &Edge) -> Option<[&str; 3]> {
         if edge.url == NONE {
             return None;
         }
         let url = self.str(edge.url);
         Some(if edge.fragment == NONE {
-            Cow::Borrowed(url)
+            [url, "", ""]
         } else {
-            Cow::Owned(format!("{url}#{}", self.str(edge.fragment)))
+            [url, "#", self.str(edge.fragment)]
         })
     }
 
@@ -196,9 +205,9 @@ impl Links {
 
 /// The hash a page's fragment targets are kept as: 8 bytes each instead of the text.
 pub fn fragment_hash(fragment: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    fragment.hash(&mut h);
-    h.finish()
+    // A fixed seed: every page's targets must hash alike. Whoever could make two ids collide
+    // would only hide a missing-fragment finding on their own site.
+    foldhash::fast::FixedState::with_seed(0x68_72_65_66_73).hash_one(fragment)
 }
 
 #[cfg(test)]

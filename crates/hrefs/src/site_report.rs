@@ -140,16 +140,24 @@ impl SiteReport {
         let mut buf = Vec::with_capacity(1 << 16);
         buf.extend_from_slice(b",\"links\":[");
         let links = &self.links;
+        // Edges come page by page: each page's URL is escaped once, not once per link.
+        let mut page_json = Vec::new();
+        let mut page_of_json = None;
         for (i, edge) in links.edges.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
-            let page = self
-                .visits
-                .get(edge.page as usize)
-                .map_or("", |v| v.url.as_str());
+            if page_of_json != Some(edge.page) {
+                let page = self
+                    .visits
+                    .get(edge.page as usize)
+                    .map_or("", |v| v.url.as_str());
+                page_json.clear();
+                push_json_str(&mut page_json, page);
+                page_of_json = Some(edge.page);
+            }
             buf.extend_from_slice(b"{\"page\":");
-            push_json_str(&mut buf, page);
+            buf.extend_from_slice(&page_json);
             let mut number = itoa::Buffer::new();
             buf.extend_from_slice(b",\"line\":");
             buf.extend_from_slice(number.format(edge.line).as_bytes());
@@ -157,9 +165,9 @@ impl SiteReport {
             buf.extend_from_slice(number.format(edge.column).as_bytes());
             buf.extend_from_slice(b",\"href\":");
             push_json_str(&mut buf, links.str(edge.href));
-            if let Some(url) = links.url(edge) {
+            if let Some(parts) = links.url_parts(edge) {
                 buf.extend_from_slice(b",\"url\":");
-                push_json_str(&mut buf, &url);
+                push_json_parts(&mut buf, &parts);
             }
             buf.extend_from_slice(b",\"kind\":");
             push_json_str(&mut buf, edge.kind.as_str());
@@ -637,13 +645,22 @@ fn json_into(out: impl std::io::Write, value: &impl Serialize) -> std::io::Resul
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    if crate::swar::needs_json_escape(s.as_bytes()) {
-        serde_json::to_writer(out, s).expect("a string serializes into memory");
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+    push_json_parts(out, &[s]);
+}
+
+/// Writes `parts`, joined, as one JSON string escaped exactly as serde_json escapes it
+/// (escaping goes character by character, so the parts can be escaped one by one).
+fn push_json_parts(out: &mut Vec<u8>, parts: &[&str]) {
+    out.push(b'"');
+    for part in parts {
+        if crate::swar::needs_json_escape(part.as_bytes()) {
+            let quoted = serde_json::to_string(part).expect("a string serializes");
+            out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
+        } else {
+            out.extend_from_slice(part.as_bytes());
+        }
     }
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -665,6 +682,15 @@ mod tests {
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(s).unwrap()
             );
+            // Split anywhere between characters, the parts escape to the same string.
+            for (at, _) in s.char_indices() {
+                let mut parts = Vec::new();
+                push_json_parts(&mut parts, &[&s[..at], "", &s[at..]]);
+                assert_eq!(
+                    String::from_utf8(parts).unwrap(),
+                    serde_json::to_string(s).unwrap()
+                );
+            }
         }
     }
 

@@ -244,18 +244,35 @@ fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
 }
 
 fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
-    // Most link text is ASCII without a character reference: it reads the same in every
-    // ASCII-compatible encoding, with nothing to decode.
-    let plain = raw
-        .iter()
-        .fold(true, |plain, &b| plain & (b < 0x80) & (b != b'&'));
-    let text = if plain && encoding.is_ascii_compatible() {
-        Cow::Borrowed(std::str::from_utf8(raw).expect("ASCII is UTF-8"))
+    // Most link text is ASCII without a character reference, which reads the same in every
+    // ASCII-compatible encoding, and has its words one space apart already: then it is
+    // copied as it is.
+    let mut plain = true;
+    let mut collapsed = true;
+    let mut after_space = true;
+    for &b in raw {
+        plain &= (b < 0x80) & (b != b'&');
+        let space = b.is_ascii_whitespace();
+        collapsed &= !space | (!after_space & (b == b' '));
+        after_space = space;
+    }
+    collapsed &= !after_space | raw.is_empty();
+    if plain && encoding.is_ascii_compatible() {
+        let text = std::str::from_utf8(raw).expect("ASCII is UTF-8");
+        if collapsed {
+            out.push_str(text);
+        } else {
+            collapse_into(text, out);
+        }
     } else {
         let (text, _) = encoding.decode_without_bom_handling(raw);
         let text = unescape(text.as_bytes(), false);
-        Cow::Owned(String::from_utf8_lossy(&text).into_owned())
-    };
+        collapse_into(&String::from_utf8_lossy(&text), out);
+    }
+}
+
+/// Appends the words of `text` to `out`, one space apart.
+fn collapse_into(text: &str, out: &mut String) {
     let start = out.len();
     for word in text.split_ascii_whitespace() {
         if out.len() > start {
@@ -556,6 +573,10 @@ impl Collector {
     }
 
     fn note_fragment_targets(&mut self) {
+        // Most tags have no id: nothing to collect.
+        if self.values.is_empty() {
+            return;
+        }
         let ids: Vec<String> = self
             .values
             .iter()

@@ -404,3 +404,35 @@ fn huge_attribute_and_deep_nesting() {
     x.finish(&mut |_: &Anchor| n += 1);
     assert_eq!(n, 1);
 }
+
+/// Link text copied as it is (the fast path) must read exactly as text decoded and collapsed
+/// word by word.
+#[test]
+fn text_fast_path_agrees_with_collapsing() {
+    let mut rng = XorShift(0x7E57_7E57);
+    let pieces: [&[u8]; 10] = [
+        b"a",
+        b"bc",
+        b" ",
+        b"  ",
+        b"\t",
+        b"\n",
+        b"\x0c",
+        b"\x0b",
+        b"&amp;",
+        "é".as_bytes(),
+    ];
+    for _ in 0..5_000 {
+        let raw: Vec<u8> = (0..rng.next() % 8)
+            .flat_map(|_| pieces[rng.next() as usize % pieces.len()].iter().copied())
+            .collect();
+        let decoded = unescape(&raw, false);
+        let words: Vec<String> = String::from_utf8_lossy(&decoded)
+            .split_ascii_whitespace()
+            .map(str::to_string)
+            .collect();
+        let mut out = String::from("before|");
+        decode_text(&raw, UTF_8, &mut out);
+        assert_eq!(out, format!("before|{}", words.join(" ")), "{raw:?}");
+    }
+}
