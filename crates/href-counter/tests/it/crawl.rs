@@ -580,3 +580,39 @@ fn click_depth_is_the_shortest_path_even_when_a_longer_one_finishes_first() {
         server.url("/f3.html").as_str()
     );
 }
+
+#[test]
+fn ndjson_lines_reach_a_pipe_while_the_crawl_runs() {
+    use std::io::BufRead;
+    let server = TestServer::start(vec![
+        ("/", Route::html(r#"<a href="/slow.html">slow</a>"#)),
+        (
+            "/slow.html",
+            Route::html("<p>late</p>").delay_headers(Duration::from_secs(4)),
+        ),
+    ]);
+    let started = std::time::Instant::now();
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .args(["crawl", "--quiet", "--no-sitemap", "--format", "ndjson"])
+        .arg(server.url("/"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    // The start page's line is out while the slow page is still being waited for (at the
+    // end of the crawl, more than 4 s on, would be too late).
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "first line after {waited:?}"
+    );
+    assert_eq!(first["visit"]["url"], server.url("/"));
+    let rest: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest[0]["visit"]["url"], server.url("/slow.html"));
+    assert!(rest[1].get("summary").is_some(), "{:?}", rest[1]);
+}
