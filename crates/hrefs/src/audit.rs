@@ -298,6 +298,9 @@ pub fn is_generic_text(text: &str) -> bool {
 }
 
 /// Runs every audit over a crawl. Findings come page by page, in crawl order.
+///
+/// Pages are audited on every core, each thread a run of consecutive pages: most of the work
+/// is reaching link strings scattered over the heap, which waits on memory, not arithmetic.
 pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     let links = &crawl.links;
     let by_target: foldhash::HashMap<Sym, &Visit> = crawl
@@ -305,92 +308,180 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         .iter()
         .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
         .collect();
-    let mut findings = Vec::new();
-    // Link texts repeat (navigation on every page): each is judged once.
-    let mut generic: foldhash::HashMap<Sym, bool> = Default::default();
-    let mut edges = links.edges.iter().peekable();
-    for (index, visit) in crawl.visits.iter().enumerate() {
-        let Some(page) = &visit.page else {
-            continue;
-        };
-        let https = visit.url.starts_with("https:");
-        while let Some(edge) = edges.next_if(|e| e.page as usize <= index) {
-            let url = links.str(edge.url);
-            let fragment = (edge.fragment != NONE).then(|| links.str(edge.fragment));
-            let mut add = |audit: Audit, detail: String| {
-                findings.push(link_finding(audit, &visit.url, edge, links, detail));
-            };
-            if let Some(tv) = by_target.get(&edge.target) {
-                if tv.is_broken() {
-                    add(Audit::BrokenLink, broken_detail(tv));
-                } else if tv.redirects.len() > 1 {
-                    add(Audit::RedirectChain, redirect_detail(tv));
-                } else if !tv.redirects.is_empty() {
-                    add(Audit::Redirect, redirect_detail(tv));
-                }
-                if let (Some(fragment), Some(target_page)) = (fragment, &tv.page) {
-                    if !fragment_exists(target_page, fragment) {
-                        add(
-                            Audit::MissingFragment,
-                            format!("no id or name '{}' on the target page", decode(fragment)),
-                        );
-                    }
-                }
-            }
-            let href = links.str(edge.href).trim();
-            if edge.kind == Kind::Javascript || href.is_empty() || href == "#" {
-                let what = if href.is_empty() {
-                    "empty href".to_string()
-                } else {
-                    format!("href \"{}\"", shorten(href))
-                };
-                add(Audit::NonCrawlableLink, what);
-            }
-            if https && url.starts_with("http:") {
-                add(
-                    Audit::InsecureLink,
-                    "http:// link on an https:// page".into(),
-                );
-            }
-            let text = links.str(edge.text).trim();
-            if text.is_empty() && !edge.image_alt {
-                add(Audit::EmptyLinkText, "no text and no image alt".into());
-            } else if *generic
-                .entry(edge.text)
-                .or_insert_with(|| is_generic_text(text))
-            {
-                add(Audit::GenericLinkText, format!("text \"{text}\""));
-            }
-            if edge.blank && !edge.has_rel(REL_NOOPENER) && !edge.has_rel(REL_NOREFERRER) {
-                add(Audit::UnsafeBlankTarget, "target=_blank".into());
-            }
-            if edge.kind.is_internal() && edge.kind != Kind::Fragment && edge.has_rel(REL_NOFOLLOW)
-            {
-                add(Audit::InternalNofollow, "rel=nofollow".into());
-            }
+    // Each page's edges are one run of the edge list (pages add their links in visit order).
+    let mut runs = vec![0..0; crawl.visits.len()];
+    let mut at = 0;
+    for (index, run) in runs.iter_mut().enumerate() {
+        let start = at;
+        while links
+            .edges
+            .get(at)
+            .is_some_and(|e| e.page as usize <= index)
+        {
+            at += 1;
         }
-        if page.links > MAX_LINKS as u64 {
-            findings.push(page_finding(
-                Audit::TooManyLinks,
-                visit,
-                format!("{} links (more than {MAX_LINKS})", page.links),
-            ));
-        }
-        match visit.depth {
-            None => findings.push(page_finding(
-                Audit::OrphanPage,
-                visit,
-                "in the sitemap, linked from no crawled page".into(),
-            )),
-            Some(depth) if depth > MAX_DEPTH => findings.push(page_finding(
-                Audit::DeepPage,
-                visit,
-                format!("{depth} clicks from the start (more than {MAX_DEPTH})"),
-            )),
-            Some(_) => {}
+        *run = start..at;
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    // Runs of pages with about the same number of links each.
+    let share = links.edges.len().div_ceil(threads).max(1);
+    let mut parts = Vec::new();
+    let mut first = 0;
+    for (index, run) in runs.iter().enumerate() {
+        if run.end >= share * (parts.len() + 1) || index + 1 == runs.len() {
+            parts.push(first..index + 1);
+            first = index + 1;
         }
     }
-    findings
+    let audit_part = |pages: std::ops::Range<usize>| {
+        let mut findings = Vec::new();
+        let mut texts = TextVerdicts::default();
+        for index in pages {
+            let visit = &crawl.visits[index];
+            let edges = &links.edges[runs[index].clone()];
+            audit_page(visit, edges, links, &by_target, &mut texts, &mut findings);
+        }
+        findings
+    };
+    if parts.len() < 2 {
+        return parts.into_iter().flat_map(audit_part).collect();
+    }
+    std::thread::scope(|scope| {
+        let audit_part = &audit_part;
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|pages| scope.spawn(move || audit_part(pages)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("an audit thread does not panic"))
+            .collect()
+    })
+}
+
+/// What a link text is worth, judged once per distinct text: texts repeat (navigation on
+/// every page), and reading each one again means reaching it in memory again.
+#[derive(Default)]
+struct TextVerdicts(foldhash::HashMap<Sym, TextVerdict>);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextVerdict {
+    Fine,
+    Empty,
+    Generic,
+}
+
+impl TextVerdicts {
+    fn of(&mut self, text: Sym, links: &Links) -> TextVerdict {
+        *self.0.entry(text).or_insert_with(|| {
+            let text = links.str(text).trim();
+            if text.is_empty() {
+                TextVerdict::Empty
+            } else if is_generic_text(text) {
+                TextVerdict::Generic
+            } else {
+                TextVerdict::Fine
+            }
+        })
+    }
+}
+
+/// The findings of one page and its links.
+fn audit_page(
+    visit: &Visit,
+    edges: &[Edge],
+    links: &Links,
+    by_target: &foldhash::HashMap<Sym, &Visit>,
+    texts: &mut TextVerdicts,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(page) = &visit.page else {
+        return;
+    };
+    let https = visit.url.starts_with("https:");
+    for edge in edges {
+        let mut add = |audit: Audit, detail: String| {
+            findings.push(link_finding(audit, &visit.url, edge, links, detail));
+        };
+        if let Some(tv) = by_target.get(&edge.target) {
+            if tv.is_broken() {
+                add(Audit::BrokenLink, broken_detail(tv));
+            } else if tv.redirects.len() > 1 {
+                add(Audit::RedirectChain, redirect_detail(tv));
+            } else if !tv.redirects.is_empty() {
+                add(Audit::Redirect, redirect_detail(tv));
+            }
+            if let (true, Some(target_page)) = (edge.fragment != NONE, &tv.page) {
+                let fragment = links.str(edge.fragment);
+                if !fragment_exists(target_page, fragment) {
+                    add(
+                        Audit::MissingFragment,
+                        format!("no id or name '{}' on the target page", decode(fragment)),
+                    );
+                }
+            }
+        }
+        // A JavaScript link, or an href of nothing or only '#' (which has no scheme: the
+        // kinds of absolute links need not be read).
+        if edge.kind == Kind::Javascript
+            || (matches!(
+                edge.kind,
+                Kind::Relative | Kind::Fragment | Kind::OtherScheme | Kind::Unparsable
+            ) && matches!(links.str(edge.href).trim(), "" | "#"))
+        {
+            let href = links.str(edge.href).trim();
+            let what = if href.is_empty() {
+                "empty href".to_string()
+            } else {
+                format!("href \"{}\"", shorten(href))
+            };
+            add(Audit::NonCrawlableLink, what);
+        }
+        if https && links.str(edge.url).starts_with("http:") {
+            add(
+                Audit::InsecureLink,
+                "http:// link on an https:// page".into(),
+            );
+        }
+        match texts.of(edge.text, links) {
+            TextVerdict::Empty if !edge.image_alt => {
+                add(Audit::EmptyLinkText, "no text and no image alt".into());
+            }
+            TextVerdict::Generic => {
+                let text = links.str(edge.text).trim();
+                add(Audit::GenericLinkText, format!("text \"{text}\""));
+            }
+            _ => {}
+        }
+        if edge.blank && !edge.has_rel(REL_NOOPENER) && !edge.has_rel(REL_NOREFERRER) {
+            add(Audit::UnsafeBlankTarget, "target=_blank".into());
+        }
+        if edge.kind.is_internal() && edge.kind != Kind::Fragment && edge.has_rel(REL_NOFOLLOW) {
+            add(Audit::InternalNofollow, "rel=nofollow".into());
+        }
+    }
+    if page.links > MAX_LINKS as u64 {
+        findings.push(page_finding(
+            Audit::TooManyLinks,
+            visit,
+            format!("{} links (more than {MAX_LINKS})", page.links),
+        ));
+    }
+    match visit.depth {
+        None => findings.push(page_finding(
+            Audit::OrphanPage,
+            visit,
+            "in the sitemap, linked from no crawled page".into(),
+        )),
+        Some(depth) if depth > MAX_DEPTH => findings.push(page_finding(
+            Audit::DeepPage,
+            visit,
+            format!("{depth} clicks from the start (more than {MAX_DEPTH})"),
+        )),
+        Some(_) => {}
+    }
 }
 
 fn link_finding(audit: Audit, page: &str, edge: &Edge, links: &Links, detail: String) -> Finding {
