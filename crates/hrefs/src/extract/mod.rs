@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use encoding_rs::Encoding;
-use tokenizer::{Interest, Name, TokenSink, Tokenizer};
+use tokenizer::{Interest, Name, TokenSink, Tokenizer, ID};
 
 pub(crate) use unescape::unescape;
 
@@ -29,7 +29,6 @@ const CHARSET: Name = Name::known(b"charset");
 const CONTENT: Name = Name::known(b"content");
 const HREF: Name = Name::known(b"href");
 const HTTP_EQUIV: Name = Name::known(b"http-equiv");
-const ID: Name = Name::known(b"id");
 const IMG: Name = Name::known(b"img");
 const META: Name = Name::known(b"meta");
 const NAME: Name = Name::known(b"name");
@@ -437,10 +436,10 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         c.tag = tag;
         c.values.clear();
         c.scratch.clear();
-        if tag == Tag::Anchor && c.options.anchor_details {
-            Interest::AttributesAndPosition
-        } else {
-            Interest::Attributes
+        match tag {
+            Tag::Anchor if c.options.anchor_details => Interest::AttributesAndPosition,
+            Tag::Other => Interest::Ids,
+            _ => Interest::Attributes,
         }
     }
 

@@ -15,6 +15,9 @@ use crate::swar::find;
 /// Longest tag or attribute name kept for matching; longer names never match anything we want.
 pub(crate) const NAME_CAP: usize = 16;
 
+/// The `id` attribute, which [`Interest::Ids`] asks for.
+pub(crate) const ID: Name = Name::known(b"id");
+
 /// The elements whose content Go's tokenizer reads as raw text, hiding any tags inside,
 /// shortest first: [`raw_tags_of_len`] picks the few of one length.
 const RAW_TAGS: [(Name, &[u8]); 10] = {
@@ -144,6 +147,8 @@ pub(crate) enum Interest {
     Attributes,
     /// As `Attributes`, and the line and column of its `<` first.
     AttributesAndPosition,
+    /// Its `id` attributes alone (the sink may be offered others too, and refuses them).
+    Ids,
 }
 
 /// Receives what the tokenizer finds. Values and text may arrive in several pieces when they
@@ -292,33 +297,54 @@ fn tag_name_len(s: &[u8]) -> usize {
 /// Where a tag the sink skips ends, its attributes read with the rules of [`Tokenizer::tag`]
 /// from `chunk[i]` in its `BeforeAttrName` state: `Ok` with the index after its '>', or, when
 /// the chunk ends first, `Err` with where that state last began (the tokenizer resumes there,
-/// so at most one attribute is read twice).
+/// so at most one attribute is read twice). With `IDS`, each `id` attribute read whole is
+/// handed to `sink`, as the tokenizer would for an interesting tag (an attribute cut off by
+/// the end of the chunk is left for the resumed reading).
 #[inline(always)]
-fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
+fn skipped_tag_end<S: TokenSink, const IDS: bool>(
+    chunk: &[u8],
+    mut i: usize,
+    sink: &mut S,
+) -> Result<usize, usize> {
     let n = chunk.len();
+    let mut report = |is_id: bool, value: &[u8]| {
+        if IDS && is_id {
+            if sink.attr_start(&ID) && !value.is_empty() {
+                sink.attr_value(value);
+            }
+            sink.attr_end();
+        }
+    };
     loop {
         let resume = i;
         i = skip_space(chunk, i);
         let Some(&c) = chunk.get(i) else {
             return Err(resume);
         };
+        let mut is_id = false;
         match c {
             b'>' => return Ok(i + 1),
             b'/' => i += 1,
             b'=' => {}
             _ => {
+                let start = i;
                 while i < n && !ends_attr_name(chunk[i]) {
                     i += 1;
                 }
                 let Some(&c) = chunk.get(i) else {
                     return Err(resume);
                 };
+                is_id = IDS
+                    && i - start == 2
+                    && chunk[start] | 0x20 == b'i'
+                    && chunk[start + 1] | 0x20 == b'd';
                 // The usual `name="value"`, straight to the value's end.
                 if c == b'=' {
                     if let Some(&quote @ (b'"' | b'\'')) = chunk.get(i + 1) {
                         match find(quote, &chunk[i + 2..]) {
                             None => return Err(resume),
                             Some(k) => {
+                                report(is_id, &chunk[i + 2..i + 2 + k]);
                                 i += k + 3;
                                 continue;
                             }
@@ -335,6 +361,7 @@ fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
             return Err(resume);
         };
         if c != b'=' {
+            report(is_id, b"");
             continue;
         }
         i = skip_space(chunk, i + 1);
@@ -344,18 +371,25 @@ fn skipped_tag_end(chunk: &[u8], mut i: usize) -> Result<usize, usize> {
         if c == b'"' || c == b'\'' {
             match find(c, &chunk[i + 1..]) {
                 None => return Err(resume),
-                Some(k) => i += k + 2,
+                Some(k) => {
+                    report(is_id, &chunk[i + 1..i + 1 + k]);
+                    i += k + 2;
+                }
             }
         } else if c != b'>' {
+            let start = i;
             while i < n && !ends_unquoted(chunk[i]) {
                 i += 1;
             }
             let Some(&c) = chunk.get(i) else {
                 return Err(resume);
             };
+            report(is_id, &chunk[start..i]);
             if c != b'>' {
                 i += 1;
             }
+        } else {
+            report(is_id, b"");
         }
     }
 }
@@ -636,22 +670,28 @@ impl Tokenizer {
         let after_name = chunk[name_end];
         // Whitespace ends the name and is consumed; '/' and '>' are looked at again.
         let i = name_end + usize::from(is_space(after_name));
-        if interest != Interest::Skip {
+        // Attributes or not, a skipped tag ends at its first '>' outside quoted values; a tag
+        // read for its ids alone is skipped the same way, its ids picked up on the way.
+        let end_of_tag = if after_name == b'>' && interest == Interest::Skip {
+            Ok(name_end + 1)
+        } else if interest == Interest::Skip {
+            skipped_tag_end::<S, false>(chunk, i, sink)
+        } else if interest == Interest::Ids {
+            let end_of_tag = skipped_tag_end::<S, true>(chunk, i, sink);
+            if let Ok(after) = end_of_tag {
+                sink.tag_end(chunk[after - 2] == b'/');
+            }
+            end_of_tag
+        } else {
             self.enter_attributes(interest, chunk, sink);
             return (i, Next::Tag);
-        }
-        // Attributes or not, a skipped tag ends at its first '>' outside quoted values.
-        let end_of_tag = if after_name == b'>' {
-            Ok(name_end + 1)
-        } else {
-            skipped_tag_end(chunk, i)
         };
         match end_of_tag {
             Ok(after) if !end && self.enter_raw_text(&name) => (after, Next::Other),
             // Still in the data state the tag began in.
             Ok(after) => (after, Next::Text),
             Err(resume) => {
-                self.tag_interest = Interest::Skip;
+                self.tag_interest = interest;
                 self.state = State::BeforeAttrName;
                 (resume, Next::Tag)
             }
