@@ -51,6 +51,7 @@ RUN set -eux; \
 #    touching them makes cargo rebuild hrefs and href-counter (and only them).
 COPY crates/hrefs/src crates/hrefs/src
 COPY crates/hrefs/data crates/hrefs/data
+COPY crates/hrefs/build.rs crates/hrefs/
 COPY crates/hrefs/benches crates/hrefs/benches
 COPY crates/href-counter/src crates/href-counter/src
 RUN set -eux; \

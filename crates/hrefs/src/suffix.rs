@@ -1,9 +1,10 @@
 //! Registrable domains from the Public Suffix List: `blog.example.co.uk` → `example.co.uk`.
 //!
 //! The list (`data/public_suffix_list.dat`, refreshed by `scripts/update-public-suffixes.sh`)
-//! is embedded as text and read into hash sets on first use, a millisecond or two, only by
-//! the commands that compare domains. Compiling it into code instead, as the `psl` crate
-//! does, costs over half a megabyte of binary, which the `FROM scratch` image cannot spare.
+//! is embedded deflated (by `build.rs`: 45 kB instead of 159) and read into hash sets on first
+//! use, a few milliseconds, only by the commands that compare domains. Compiling it into code
+//! instead, as the `psl` crate does, costs over half a megabyte of binary, which the
+//! `FROM scratch` image cannot spare.
 //!
 //! The algorithm is the list's own (publicsuffix.org/list): the longest matching rule wins,
 //! `*.` rules match any one label, `!` exceptions beat them, and a name no rule matches has
@@ -14,7 +15,15 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-const LIST: &str = include_str!("../data/public_suffix_list.dat");
+const LIST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/public_suffix_list.dat.deflate"));
+
+/// The list's text, inflated.
+fn list() -> String {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(LIST), &mut text)
+        .expect("build.rs deflated the list, which is UTF-8");
+    text
+}
 
 struct Rules {
     exact: HashSet<String>,
@@ -32,7 +41,7 @@ fn rules() -> &'static Rules {
             wildcard: HashSet::new(),
             exception: HashSet::new(),
         };
-        for line in LIST.lines() {
+        for line in list().lines() {
             let rule = line.split_whitespace().next().unwrap_or("");
             if rule.is_empty() || rule.starts_with("//") {
                 continue;
@@ -93,6 +102,11 @@ pub fn registrable_domain(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_list_is_the_data_file() {
+        assert_eq!(list(), include_str!("../data/public_suffix_list.dat"));
+    }
 
     #[test]
     fn the_list_examples() {
