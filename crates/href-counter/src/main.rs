@@ -26,6 +26,21 @@ use output::Output;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (mimalloc v2's `mimalloc.h`; the bindings lack it).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory freed is given back to the system at once, not 10 ms later (mimalloc's default). A
+/// crawl frees on one thread what another allocated, and with the delay the python3.11-doc
+/// crawl peaked at 52-71 MB instead of 34 (glibc's allocator: 40), for no speed gained.
+fn return_freed_memory_at_once() {
+    // SAFETY: this stores a number in mimalloc's option table, which it reads at each purge
+    // decision; no memory is touched, and no other thread exists yet.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
 /// Every page was read.
 pub(crate) const EXIT_OK: u8 = 0;
 /// At least one page could not be read.
@@ -34,6 +49,7 @@ pub(crate) const EXIT_PAGE_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    return_freed_memory_at_once();
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
@@ -147,4 +163,28 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option set is the purge delay: its default is 10 (ms), unlike its neighbours'
+    /// (`eager_commit_delay`, 1; `use_numa_nodes`, 0), and setting it reads back.
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        let get = |option| {
+            // SAFETY: reads a number from mimalloc's option table.
+            #[allow(unsafe_code)]
+            unsafe {
+                libmimalloc_sys::mi_option_get(option)
+            }
+        };
+        assert_eq!(
+            (get(PURGE_DELAY - 1), get(PURGE_DELAY), get(PURGE_DELAY + 1)),
+            (1, 10, 0)
+        );
+        return_freed_memory_at_once();
+        assert_eq!(get(PURGE_DELAY), 0);
+    }
 }
