@@ -69,11 +69,6 @@ impl Anchor<'_> {
         self.hrefs.iter().map(|r| attr_value(&self.buf[r.clone()]))
     }
 
-    /// How many `href` attributes the anchor has.
-    pub fn href_count(&self) -> usize {
-        self.hrefs.len()
-    }
-
     /// The first `rel` attribute, decoded.
     pub fn rel(&self) -> Option<Cow<'_, [u8]>> {
         self.rel.clone().map(|r| attr_value(&self.buf[r]))
@@ -204,16 +199,6 @@ impl AnchorLog {
             line: anchor.line,
             column: anchor.column,
         });
-    }
-
-    /// How many anchors are kept.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no anchor is kept.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The anchors, in the order they were kept.
