@@ -308,23 +308,8 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         .iter()
         .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
         .collect();
-    // Each page's edges are one run of the edge list (pages add their links in visit order).
-    let mut runs = vec![0..0; crawl.visits.len()];
-    let mut at = 0;
-    for (index, run) in runs.iter_mut().enumerate() {
-        let start = at;
-        while links
-            .edges
-            .get(at)
-            .is_some_and(|e| e.page as usize <= index)
-        {
-            at += 1;
-        }
-        *run = start..at;
-    }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
+    let runs = links.page_runs(crawl.visits.len());
+    let threads = crate::threads();
     // Runs of pages with about the same number of links each.
     let share = links.edges.len().div_ceil(threads).max(1);
     let mut parts = Vec::new();

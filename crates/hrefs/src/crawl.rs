@@ -323,16 +323,7 @@ fn settle_depths(visits: &mut [Visit], links: &Links, seed: &str) {
         .enumerate()
         .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, i)))
         .collect();
-    // Pages add their links in visit order, so each page's edges are one run.
-    let mut runs = vec![0..0; visits.len()];
-    for (i, edge) in links.edges.iter().enumerate() {
-        if let Some(run) = runs.get_mut(edge.page as usize) {
-            if run.start == run.end {
-                *run = i..i;
-            }
-            run.end = i + 1;
-        }
-    }
+    let runs = links.page_runs(visits.len());
     let mut depths = vec![None; visits.len()];
     depths[start] = Some(0);
     let mut queue = VecDeque::from([start]);

@@ -42,3 +42,11 @@ pub use error::{Error, Result};
 pub use extract::{Anchor, ExtractOptions, Extractor, PageFacts};
 pub use page::{analyze, Input, PageOptions};
 pub use report::PageReport;
+
+/// Threads for the work done once a crawl is over (the audit, the report): one per core, at
+/// most four.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+}

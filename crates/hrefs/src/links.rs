@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::ops::Range;
 
 use foldhash::fast::RandomState;
 use indexmap::IndexSet;
@@ -132,6 +133,22 @@ impl Links {
         })
     }
 
+    /// Where each page's edges are in [`Links::edges`], for pages `0..pages` (visit indices):
+    /// pages add their links in visit order, so each page's edges are one run (empty for a
+    /// page without links).
+    pub fn page_runs(&self, pages: usize) -> Vec<Range<usize>> {
+        let mut runs = vec![0..0; pages];
+        for (i, edge) in self.edges.iter().enumerate() {
+            if let Some(run) = runs.get_mut(edge.page as usize) {
+                if run.start == run.end {
+                    *run = i..i;
+                }
+                run.end = i + 1;
+            }
+        }
+        runs
+    }
+
     /// The symbol of `s`, if it was ever interned.
     pub fn find(&self, s: &str) -> Option<Sym> {
         self.strings.get_index_of(s).map(|i| i as Sym)
@@ -234,6 +251,32 @@ mod tests {
             "nofollow sponsored"
         );
         assert_eq!(rel_names(0), "");
+    }
+
+    #[test]
+    fn each_page_has_its_run_of_edges() {
+        let edge = |page| Edge {
+            page,
+            href: NONE,
+            url: NONE,
+            fragment: NONE,
+            target: NONE,
+            text: NONE,
+            line: 1,
+            column: 1,
+            kind: Kind::Relative,
+            rel: 0,
+            blank: false,
+            image_alt: false,
+        };
+        let links = Links {
+            edges: [0, 0, 2, 2, 2].into_iter().map(edge).collect(),
+            ..Links::default()
+        };
+        let runs = links.page_runs(4);
+        assert_eq!(runs[0], 0..2);
+        assert_eq!(runs[2], 2..5);
+        assert!(runs[1].is_empty() && runs[3].is_empty());
     }
 
     #[test]

@@ -657,9 +657,7 @@ fn write_blocks(
     blocks: usize,
     render: impl Fn(usize, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
+    let threads = crate::threads();
     if threads == 1 || blocks < 2 {
         let mut buf = Vec::new();
         for block in 0..blocks {
