@@ -44,6 +44,12 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A page with so many links that keeping them one by one would take more than 4 GiB.
+    #[error("the links of '{input}' take more than 4 GiB to keep: too many to report one by one")]
+    LinksTooLarge {
+        /// The page, as given.
+        input: String,
+    },
     /// A local page links to hosts, which can only be classified against the page's URL.
     #[error("'{input}' links to other hosts; give the page's url with --base to classify them")]
     NeedsBase {

@@ -34,6 +34,7 @@ pub mod report;
 pub mod robots;
 pub mod site_report;
 pub mod sitemap;
+mod span;
 pub mod suffix;
 mod swar;
 

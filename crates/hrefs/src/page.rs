@@ -137,7 +137,7 @@ impl Scan {
         origin: &mut Origin,
         base: &Url,
         scope: Scope,
-    ) -> (CompatCounts, PageLinks, PageFacts) {
+    ) -> Result<(CompatCounts, PageLinks, PageFacts)> {
         let Scan {
             extractor,
             mut tally,
@@ -146,8 +146,8 @@ impl Scan {
         let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a));
         origin.first_bytes = first_bytes;
         let links =
-            PageLinks::resolve(origin, &facts, &tally.anchors, &tally.verdicts, base, scope);
-        (tally.counts, links, facts)
+            PageLinks::resolve(origin, &facts, &tally.anchors, &tally.verdicts, base, scope)?;
+        Ok((tally.counts, links, facts))
     }
 }
 
@@ -261,7 +261,7 @@ pub(crate) async fn read_html(
         first_bytes: Vec::new(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
-    let (counts, links, facts) = scan.finish(&mut origin, &final_url, options.scope);
+    let (counts, links, facts) = scan.finish(&mut origin, &final_url, options.scope)?;
     Ok(HtmlPage {
         origin,
         counts,
@@ -354,7 +354,7 @@ fn analyze_reader(
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         ..Origin::default()
     };
-    let (counts, links, facts) = scan.finish(&mut origin, &base, options.scope);
+    let (counts, links, facts) = scan.finish(&mut origin, &base, options.scope)?;
     let report = report::build(origin, counts, &facts, links, options.scope);
     // Without a page URL, "external" can only mean "has a host we can't compare": refuse to
     // guess rather than print a number that depends on where the file will be served.

@@ -5,7 +5,6 @@
 //! text, CSV or Markdown is the front end's business.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use encoding_rs::Encoding;
 use serde::{Serialize, Serializer};
@@ -15,6 +14,8 @@ use crate::charset;
 use crate::classify::{self, Kind, Scope, Site};
 use crate::compat::{CompatCounts, Side};
 use crate::extract::{AnchorLog, PageFacts};
+use crate::span::{self, Span};
+use crate::Error;
 
 /// The `rel` tokens a report tallies: the ones search engines and browsers act on.
 pub const REL_TOKENS: [&str; 5] = ["nofollow", "ugc", "sponsored", "noopener", "noreferrer"];
@@ -176,16 +177,16 @@ pub struct PageLinks {
     pub base: Option<Url>,
 }
 
-/// Where the parts of one link are in [`PageLinks::strings`].
+/// Where the parts of one link are in [`PageLinks::strings`]: 80 bytes a link.
 #[derive(Debug, Clone)]
 struct Spans {
-    href: Range<usize>,
-    url: Option<Range<usize>>,
-    fragment: Option<Range<usize>>,
-    rel: Range<usize>,
-    target: Option<Range<usize>>,
-    text: Range<usize>,
-    image_alt: Range<usize>,
+    href: Span,
+    url: Span,
+    fragment: Span,
+    rel: Span,
+    target: Span,
+    text: Span,
+    image_alt: Span,
     kind: Kind,
     compat: Option<Side>,
     line: u64,
@@ -222,7 +223,8 @@ pub struct LinkRef<'a> {
 impl PageLinks {
     /// Resolves the anchors kept of a page. `verdicts` are the compat verdicts of their hrefs,
     /// in order; `base` is the URL relative links resolve against unless the page has a
-    /// `<base href>` (the final URL, or the user's `--base`).
+    /// `<base href>` (the final URL, or the user's `--base`). A page whose anchors or links
+    /// take more than 4 GiB to keep is refused.
     pub fn resolve(
         origin: &Origin,
         facts: &PageFacts,
@@ -230,7 +232,13 @@ impl PageLinks {
         verdicts: &[Option<Side>],
         base: &Url,
         scope: Scope,
-    ) -> PageLinks {
+    ) -> crate::Result<PageLinks> {
+        let too_large = || Error::LinksTooLarge {
+            input: origin.input.clone(),
+        };
+        if anchors.overflowed() {
+            return Err(too_large());
+        }
         let header_charset = origin
             .content_type
             .as_deref()
@@ -258,38 +266,42 @@ impl PageLinks {
                 anchor.rel().as_deref().unwrap_or(b""),
                 encoding,
             );
-            let target = anchor
-                .target()
-                .map(|t| push_decoded(&mut strings, &t, encoding));
+            let target = match anchor.target() {
+                Some(t) => push_decoded(&mut strings, &t, encoding),
+                None => Span::NONE,
+            };
             let start = strings.len();
             anchor.text_into(encoding, &mut strings);
-            let text = start..strings.len();
+            let text = Span::new(start..strings.len());
             let start = strings.len();
             anchor.image_alt_into(encoding, &mut strings);
-            let image_alt = start..strings.len();
+            let image_alt = Span::new(start..strings.len());
             for href_bytes in anchor.hrefs() {
-                let href = encoding.decode_without_bom_handling(&href_bytes).0;
-                strings.push_str(&href);
-                let href_span = strings.len() - href.len()..strings.len();
+                let decoded = encoding.decode_without_bom_handling(&href_bytes).0;
+                strings.push_str(&decoded);
+                let href = Span::new(strings.len() - decoded.len()..strings.len());
                 let start = strings.len();
-                let kind = classify::resolve_into(&href, resolve_against, &site, &mut strings);
+                let kind = classify::resolve_into(&decoded, resolve_against, &site, &mut strings);
                 kinds.bump(kind);
                 let (url, fragment) = if kind == Kind::Unparsable {
-                    (None, None)
+                    (Span::NONE, Span::NONE)
                 } else {
                     match strings[start..].find('#') {
-                        Some(at) => (Some(start..start + at), Some(start + at + 1..strings.len())),
-                        None => (Some(start..strings.len()), None),
+                        Some(at) => (
+                            Span::new(start..start + at),
+                            Span::new(start + at + 1..strings.len()),
+                        ),
+                        None => (Span::new(start..strings.len()), Span::NONE),
                     }
                 };
                 links.push(Spans {
-                    href: href_span,
+                    href,
                     url,
                     fragment,
-                    rel: rel.clone(),
-                    target: target.clone(),
-                    text: text.clone(),
-                    image_alt: image_alt.clone(),
+                    rel,
+                    target,
+                    text,
+                    image_alt,
                     kind,
                     compat: verdicts.next().flatten(),
                     line: anchor.line(),
@@ -297,14 +309,18 @@ impl PageLinks {
                 });
             }
         }
-        PageLinks {
+        // Spans are exact when the whole buffer is addressable (positions only grow).
+        if !span::fits(strings.len()) {
+            return Err(too_large());
+        }
+        Ok(PageLinks {
             strings,
             links,
             kinds,
             encoding,
             charset_source,
             base: doc_base,
-        }
+        })
     }
 
     /// How many links the page has (every `href` of every anchor).
@@ -319,17 +335,18 @@ impl PageLinks {
 
     /// The links, in page order.
     pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
-        let s = |r: &Range<usize>| &self.strings[r.clone()];
+        let s = |span: Span| &self.strings[span.range()];
+        let opt = |span: Span| span.get().map(|r| &self.strings[r]);
         self.links.iter().map(move |l| LinkRef {
-            href: s(&l.href),
-            url: l.url.as_ref().map(s),
-            fragment: l.fragment.as_ref().map(s),
+            href: s(l.href),
+            url: opt(l.url),
+            fragment: opt(l.fragment),
             kind: l.kind,
             compat: l.compat,
-            rel: s(&l.rel),
-            target: l.target.as_ref().map(s),
-            text: s(&l.text),
-            image_alt: s(&l.image_alt),
+            rel: s(l.rel),
+            target: opt(l.target),
+            text: s(l.text),
+            image_alt: s(l.image_alt),
             line: l.line,
             column: l.column,
         })
@@ -361,10 +378,10 @@ impl From<LinkRef<'_>> for Link {
 }
 
 /// Appends `bytes` decoded from `encoding` to `strings`; returns where they are.
-fn push_decoded(strings: &mut String, bytes: &[u8], encoding: &'static Encoding) -> Range<usize> {
+fn push_decoded(strings: &mut String, bytes: &[u8], encoding: &'static Encoding) -> Span {
     let start = strings.len();
     strings.push_str(&encoding.decode_without_bom_handling(bytes).0);
-    start..strings.len()
+    Span::new(start..strings.len())
 }
 
 /// Builds a [`PageReport`] from what extraction produced: `counts` are the compat counts
@@ -460,7 +477,7 @@ mod tests {
             ..Origin::default()
         };
         let base = Url::parse(page).unwrap();
-        let links = PageLinks::resolve(&origin, &facts, &anchors, &verdicts, &base, scope);
+        let links = PageLinks::resolve(&origin, &facts, &anchors, &verdicts, &base, scope).unwrap();
         build(origin, counts, &facts, links, scope)
     }
 
