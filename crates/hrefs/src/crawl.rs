@@ -22,7 +22,7 @@ use crate::classify::{Scope, Site};
 use crate::compat::CompatCounts;
 use crate::fetch::{FetchError, Fetcher, Response};
 use crate::links::{self, Links, Sym};
-use crate::page::{self, HtmlPage, PageOptions};
+use crate::page::{self, HtmlPage, PageOptions, Purpose};
 use crate::report::{Hop, KindCounts, PageLinks};
 use crate::robots::{self, Robots};
 use crate::sitemap::{self, Sitemap};
@@ -801,7 +801,7 @@ async fn visit(fetcher: Fetcher, job: Job, host: String, site: Bounds, retries: 
         };
         let raw = job.url.as_str();
         let page_host = page::parse_web_url(raw).map(|(_, h)| h).unwrap_or_default();
-        match page::read_html(response, raw, page_host, &options, true, started).await {
+        match page::read_html(response, raw, page_host, &options, Purpose::Crawl, started).await {
             Ok(page) => {
                 let meta = page.facts.meta_robots.as_deref().unwrap_or("");
                 visit.noindex =
