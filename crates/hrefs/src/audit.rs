@@ -308,14 +308,15 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         .iter()
         .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
         .collect();
-    let runs = links.page_runs(crawl.visits.len());
     let threads = crate::threads();
     // Runs of pages with about the same number of links each.
-    let share = links.edges.len().div_ceil(threads).max(1);
+    let share = links.len().div_ceil(threads).max(1);
     let mut parts = Vec::new();
     let mut first = 0;
-    for (index, run) in runs.iter().enumerate() {
-        if run.end >= share * (parts.len() + 1) || index + 1 == runs.len() {
+    let mut so_far = 0;
+    for index in 0..crawl.visits.len() {
+        so_far += links.page(index).len();
+        if so_far >= share * (parts.len() + 1) || index + 1 == crawl.visits.len() {
             parts.push(first..index + 1);
             first = index + 1;
         }
@@ -325,7 +326,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         let mut texts = TextVerdicts::default();
         for index in pages {
             let visit = &crawl.visits[index];
-            let edges = &links.edges[runs[index].clone()];
+            let edges = links.page(index);
             audit_page(visit, edges, links, &by_target, &mut texts, &mut findings);
         }
         findings

@@ -323,7 +323,6 @@ fn settle_depths(visits: &mut [Visit], links: &Links, seed: &str) {
         .enumerate()
         .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, i)))
         .collect();
-    let runs = links.page_runs(visits.len());
     let mut depths = vec![None; visits.len()];
     depths[start] = Some(0);
     let mut queue = VecDeque::from([start]);
@@ -333,7 +332,7 @@ fn settle_depths(visits: &mut [Visit], links: &Links, seed: &str) {
             continue;
         }
         let next = depths[page].map(|d: u32| d + 1);
-        for edge in &links.edges[runs[page].clone()] {
+        for edge in links.page(page) {
             if let Some(&target) = by_url.get(&edge.target) {
                 if depths[target].is_none() {
                     depths[target] = next;

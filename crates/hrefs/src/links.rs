@@ -2,7 +2,7 @@
 //! string (URLs without their fragment, fragments, hrefs, texts) stored once in a shared table.
 //!
 //! A site's pages repeat the same navigation links, texts, targets and section names on every
-//! page, so interning makes the graph grow with the number of links, at about 40 bytes each,
+//! page, so interning makes the graph grow with the number of links, at 32 bytes each,
 //! not with their text: a 100,000-page crawl keeps its millions of links in a few hundred MB
 //! (`bench/crawl-memory.sh` measures it).
 
@@ -44,11 +44,10 @@ const REL_NAMES: [(u8, &str); 5] = [
     (REL_SPONSORED, "sponsored"),
 ];
 
-/// One `href` of one anchor on a parsed page.
+/// One `href` of one anchor on a parsed page (the page is where it is kept: see
+/// [`Links::page`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
-    /// The page it is on: an index into the crawl's visits.
-    pub page: u32,
     /// The attribute value as written.
     pub href: Sym,
     /// Where it leads, resolved, without its fragment; [`NONE`] when it does not resolve.
@@ -158,8 +157,14 @@ pub struct Links {
     /// The target of each resolved URL seen so far (without its fragment), so a page linked
     /// from every page, or at many places, is parsed and normalised once.
     targets: HashMap<Sym, Sym, RandomState>,
-    /// The links, page by page in crawl order, each page's in document order.
-    pub edges: Vec<Edge>,
+    /// Each visit's links in document order, by visit index: one allocation of the exact size
+    /// per page. (One vector for the whole crawl, grown by doubling, had a quarter of itself
+    /// unused on average and was copied whole at each growth.)
+    pages: Vec<Box<[Edge]>>,
+    /// Where each visit's links start in the sequence of all the crawl's links.
+    starts: Vec<usize>,
+    /// How many links there are.
+    count: usize,
 }
 
 impl Links {
@@ -190,20 +195,42 @@ impl Links {
         })
     }
 
-    /// Where each page's edges are in [`Links::edges`], for pages `0..pages` (visit indices):
-    /// pages add their links in visit order, so each page's edges are one run (empty for a
-    /// page without links).
-    pub fn page_runs(&self, pages: usize) -> Vec<Range<usize>> {
-        let mut runs = vec![0..0; pages];
-        for (i, edge) in self.edges.iter().enumerate() {
-            if let Some(run) = runs.get_mut(edge.page as usize) {
-                if run.start == run.end {
-                    *run = i..i;
-                }
-                run.end = i + 1;
-            }
-        }
-        runs
+    /// The links of the visit at `visit` (none for a visit that was not a parsed page).
+    pub fn page(&self, visit: usize) -> &[Edge] {
+        self.pages.get(visit).map_or(&[], |edges| edges)
+    }
+
+    /// How many links the crawl found.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the crawl found no link.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The links at `range` of the sequence of all the crawl's links (page by page in visit
+    /// order), each with the index of the visit it is on.
+    pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = (usize, &Edge)> + '_ {
+        let first = self
+            .starts
+            .partition_point(|&start| start <= range.start)
+            .saturating_sub(1);
+        let skip = range.start - self.starts.get(first).copied().unwrap_or(0);
+        self.pages
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, edges)| edges.iter().map(move |edge| (first + i, edge)))
+            .skip(skip)
+            .take(range.len())
+    }
+
+    /// Every link of the crawl with the index of the visit it is on, page by page.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Edge)> + '_ {
+        self.range(0..self.count)
     }
 
     /// The symbol of `s`, if it was ever interned.
@@ -221,6 +248,13 @@ impl Links {
     /// considered yet. Links of a page not `followed` (robots `nofollow`) are recorded but
     /// leave their targets unconsidered, for a later page to lead to.
     pub fn add_page(&mut self, page: u32, links: &PageLinks, followed: bool) -> Vec<Url> {
+        let page = page as usize;
+        debug_assert!(self.pages.len() <= page, "pages are added in visit order");
+        while self.pages.len() < page {
+            self.starts.push(self.count);
+            self.pages.push(Box::default());
+        }
+        let mut edges = Vec::with_capacity(links.len());
         let mut new_targets = Vec::new();
         for link in links.iter() {
             let url = link.url.map_or(NONE, |u| self.intern(u));
@@ -252,7 +286,6 @@ impl Links {
                 }
             }
             let edge = Edge {
-                page,
                 href: self.intern(link.href),
                 url,
                 fragment,
@@ -267,8 +300,11 @@ impl Links {
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank")),
                 image_alt: !link.image_alt.trim().is_empty(),
             };
-            self.edges.push(edge);
+            edges.push(edge);
         }
+        self.starts.push(self.count);
+        self.count += edges.len();
+        self.pages.push(edges.into_boxed_slice());
         new_targets
     }
 }
@@ -323,36 +359,72 @@ mod tests {
         assert_eq!(rel_names(0), "");
     }
 
+    fn page_links(html: &str) -> PageLinks {
+        use crate::extract::{extract, AnchorLog, ExtractOptions};
+        let mut anchors = AnchorLog::default();
+        let mut verdicts = Vec::new();
+        let options = ExtractOptions {
+            anchor_details: true,
+            fragment_targets: false,
+        };
+        let facts = extract(html.as_bytes(), options, &mut |a| {
+            verdicts.extend(a.hrefs().map(|_| None));
+            anchors.push(a);
+        });
+        let base = Url::parse("http://example.com/").unwrap();
+        let origin = crate::report::Origin::default();
+        PageLinks::resolve(
+            &origin,
+            &facts,
+            &anchors,
+            &verdicts,
+            &base,
+            Default::default(),
+        )
+        .unwrap()
+    }
+
     #[test]
-    fn each_page_has_its_run_of_edges() {
-        let edge = |page| Edge {
-            page,
-            href: NONE,
-            url: NONE,
-            fragment: NONE,
-            target: NONE,
-            text: NONE,
-            line: 1,
-            column: 1,
-            kind: Kind::Relative,
-            rel: 0,
-            blank: false,
-            image_alt: false,
+    fn each_visit_has_its_links() {
+        let mut links = Links::default();
+        links.add_page(
+            0,
+            &page_links(r#"<a href="/a">a</a><a href="/b">b</a>"#),
+            true,
+        );
+        links.add_page(
+            2,
+            &page_links(r#"<a href="c">c</a><a href="d">d</a><a href="e">"#),
+            true,
+        );
+        let hrefs = |visit| -> Vec<&str> {
+            links
+                .page(visit)
+                .iter()
+                .map(|e| links.str(e.href))
+                .collect()
         };
-        let links = Links {
-            edges: [0, 0, 2, 2, 2].into_iter().map(edge).collect(),
-            ..Links::default()
+        assert_eq!(hrefs(0), ["/a", "/b"]);
+        assert!(hrefs(1).is_empty() && hrefs(3).is_empty());
+        assert_eq!(hrefs(2), ["c", "d", "e"]);
+        assert_eq!(links.len(), 5);
+        let seen = |range| -> Vec<(usize, &str)> {
+            links
+                .range(range)
+                .map(|(v, e)| (v, links.str(e.href)))
+                .collect()
         };
-        let runs = links.page_runs(4);
-        assert_eq!(runs[0], 0..2);
-        assert_eq!(runs[2], 2..5);
-        assert!(runs[1].is_empty() && runs[3].is_empty());
+        assert_eq!(seen(1..4), [(0, "/b"), (2, "c"), (2, "d")]);
+        assert_eq!(seen(2..2), []);
+        assert_eq!(seen(4..9), [(2, "e")]);
+        assert_eq!(links.iter().count(), 5);
+        assert_eq!(Links::default().range(0..3).count(), 0);
     }
 
     #[test]
     fn an_edge_is_small() {
         assert!(
-            std::mem::size_of::<Edge>() <= 36,
+            std::mem::size_of::<Edge>() <= 32,
             "{}",
             std::mem::size_of::<Edge>()
         );

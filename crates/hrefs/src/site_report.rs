@@ -138,10 +138,10 @@ impl SiteReport {
         out.write_all(b",\"visits\":")?;
         json_into(&mut out, &self.visits)?;
         out.write_all(b",\"links\":[")?;
-        let edges = &self.links.edges;
-        write_blocks(&mut out, edges.len().div_ceil(BLOCK), |block, buf| {
+        let count = self.links.len();
+        write_blocks(&mut out, count.div_ceil(BLOCK), |block, buf| {
             let start = block * BLOCK;
-            let end = (start + BLOCK).min(edges.len());
+            let end = (start + BLOCK).min(count);
             self.links_json(start..end, buf);
         })?;
         let mut buf = b"]".to_vec();
@@ -159,19 +159,15 @@ impl SiteReport {
         // Edges come page by page: each page's URL is escaped once, not once per link.
         let mut page_json = Vec::new();
         let mut page_of_json = None;
-        for i in range {
-            let edge = &links.edges[i];
-            if i > 0 {
+        for (i, (visit, edge)) in links.range(range.clone()).enumerate() {
+            if range.start + i > 0 {
                 buf.push(b',');
             }
-            if page_of_json != Some(edge.page) {
-                let page = self
-                    .visits
-                    .get(edge.page as usize)
-                    .map_or("", |v| v.url.as_str());
+            if page_of_json != Some(visit) {
+                let page = self.visits.get(visit).map_or("", |v| v.url.as_str());
                 page_json.clear();
                 push_json_str(&mut page_json, page);
-                page_of_json = Some(edge.page);
+                page_of_json = Some(visit);
             }
             buf.extend_from_slice(b"{\"page\":");
             buf.extend_from_slice(&page_json);
@@ -219,8 +215,8 @@ impl SiteReport {
             .collect();
         out.write_all(b"source,line,column,target,text,rel,kind,status\n")?;
         let links = &self.links;
-        for edge in &links.edges {
-            let Some(source) = self.visits.get(edge.page as usize) else {
+        for (visit, edge) in links.iter() {
+            let Some(source) = self.visits.get(visit) else {
                 continue;
             };
             let target = links
