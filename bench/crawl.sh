@@ -15,7 +15,8 @@
 #                                               links on them, other hosts excluded)
 #   linkchecker -t C -o csv URL                (crawls and checks; slowest by far: one run)
 # Prints wall time (median), pages/s and peak RSS (largest) for each, the ratios to ours, and
-# whether the tools agree on the set of pages and on the planted broken links.
+# whether the tools agree on the set of pages and on the planted broken links. Ours and spider
+# run in turns (ours, spider, ours, ...), and their ratio is also given round by round.
 #
 # Variables: BENCH_RUNS (3), BENCH_CONCURRENCY (16), BENCH_PORT (18092), BENCH_TOOLS (spider
 # lychee linkchecker), SPIDER / LYCHEE / LINKCHECKER (binaries to use instead of installing),
@@ -79,26 +80,45 @@ trap '"$root/scripts/stop-docs.sh" "$pidfile" >/dev/null 2>&1 || true' EXIT
 base=http://127.0.0.1:$port
 seed=$base/index.html
 
-# measure NAME CMD...: runs CMD $runs times; keeps the median wall time and the largest RSS.
-declare -A wall rss
-measure() {
-    local name=$1 n=$runs; shift
-    [[ $name == linkchecker ]] && n=1
-    local times=() peak=0 i
-    for ((i = 0; i < n; i++)); do
-        /usr/bin/time -f '%e %M' -o "$out/time.$name" "$@" >"$out/$name.out" 2>"$out/$name.err" || true
-        # A failing command adds a "Command exited with non-zero status" line first.
-        read -r t m < <(tail -n 1 "$out/time.$name")
-        times+=("$t")
-        ((m > peak)) && peak=$m
-    done
-    wall[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    rss[$name]=$peak
-    note "$name: ${wall[$name]} s (median of $n), peak RSS $((peak / 1024)) MB"
+# run_once NAME CMD...: one timed run of CMD; its wall time is added to times[NAME], and
+# rss[NAME] keeps the largest peak RSS.
+declare -A times rss wall
+run_once() {
+    local name=$1 t m
+    shift
+    /usr/bin/time -f '%e %M' -o "$out/time.$name" "$@" >"$out/$name.out" 2>"$out/$name.err" || true
+    # A failing command adds a "Command exited with non-zero status" line first.
+    read -r t m < <(tail -n 1 "$out/time.$name")
+    times[$name]+="$t "
+    ((m > ${rss[$name]:-0})) && rss[$name]=$m
+    return 0
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+settle() {
+    local name=$1 n
+    # shellcheck disable=SC2086
+    wall[$name]=$(median ${times[$name]})
+    n=$(wc -w <<<"${times[$name]}")
+    note "$name: ${wall[$name]} s (median of $n), peak RSS $((rss[$name] / 1024)) MB"
 }
 
-measure ours "$HREF_COUNTER" crawl --quiet --no-sitemap --concurrency "$conc" --per-host "$conc" \
-    --format json "$seed"
+ours_cmd=("$HREF_COUNTER" crawl --quiet --no-sitemap --concurrency "$conc" --per-host "$conc"
+    --format json "$seed")
+spider_cmd=("${SPIDER:-spider}" --url "$seed" --http crawl -o)
+# Ours and spider take turns, run by run: this machine is shared, and a busy spell then slows
+# both instead of one. The ratio is also taken run by run (the median of spider's time over
+# ours in the same round).
+pair_ratios=()
+for ((i = 0; i < runs; i++)); do
+    run_once ours "${ours_cmd[@]}"
+    if has spider; then
+        run_once spider "${spider_cmd[@]}"
+        read -r -a o <<<"${times[ours]}"
+        read -r -a p <<<"${times[spider]}"
+        pair_ratios+=("$(awk -v a="${o[-1]}" -v b="${p[-1]}" 'BEGIN { if (a > 0) printf "%.2f", b / a }')")
+    fi
+done
+settle ours
 python3 - "$out/ours.out" >"$out/ours.pages" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -113,19 +133,24 @@ r = json.load(open(sys.argv[1]))
 print(" ".join(sorted({f["target"].rsplit("/", 1)[-1].split("#")[0] for f in r["findings"] if f["audit"] == "broken-link"})))' "$out/ours.out")
 
 if has spider; then
-    measure spider "$SPIDER" --url "$seed" --http crawl -o
+    settle spider
     # One JSON object or URL per line, depending on the version: take every http URL.
     grep -o "http://127\.0\.0\.1:$port/[^\"' ,]*" "$out/spider.out" | sed 's/#.*//' | sort -u >"$out/spider.pages" || true
 fi
 if has lychee; then
     sed 's/$//' "$out/ours.pages" >"$out/lychee.inputs"
     mapfile -t pages <"$out/lychee.inputs"
-    measure lychee "$LYCHEE" --no-progress --max-concurrency "$conc" --format json \
-        --exclude '.*' --include "^http://127\\.0\\.0\\.1:$port/" "${pages[@]}"
+    for ((i = 0; i < runs; i++)); do
+        run_once lychee "$LYCHEE" --no-progress --max-concurrency "$conc" --format json \
+            --exclude '.*' --include "^http://127\\.0\\.0\\.1:$port/" "${pages[@]}"
+    done
+    settle lychee
 fi
 if has linkchecker; then
     # Other sites are not checked unless --check-extern is given.
-    measure linkchecker "$LINKCHECKER" --no-status -t "$conc" -o csv "$seed"
+    # The slowest by far (minutes): one run.
+    run_once linkchecker "$LINKCHECKER" --no-status -t "$conc" -o csv "$seed"
+    settle linkchecker
 fi
 
 # --- the table ------------------------------------------------------------------------------
@@ -144,6 +169,10 @@ for name in ours spider lychee linkchecker; do
     [[ $name == ours ]] && ratio=""
     printf '| %s | %s s | %s | %d MB | %s |\n' "$label" "${wall[$name]}" "$pps" "$((rss[$name] / 1024))" "$ratio"
 done
+if ((${#pair_ratios[@]})); then
+    echo
+    echo "spider_cli's time over href-counter's, round by round: median $(median "${pair_ratios[@]}")x (${pair_ratios[*]})"
+fi
 echo
 echo "Agreement:"
 echo "  href-counter: $ours_pages pages; broken link targets: $ours_broken"
