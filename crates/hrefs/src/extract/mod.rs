@@ -242,30 +242,36 @@ fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
 }
 
 fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
-    // Most link text is ASCII without a character reference, which reads the same in every
-    // ASCII-compatible encoding, and has its words one space apart already: then it is
-    // copied as it is.
-    let mut plain = true;
+    // Most link text has no character reference and is ASCII, which reads the same in every
+    // ASCII-compatible encoding, or UTF-8 in a UTF-8 page (a heading's "¶" link), and has its
+    // words one space apart already: then it is copied as it is.
+    let mut ascii = true;
+    let mut reference = false;
     let mut collapsed = true;
     let mut after_space = true;
     for &b in raw {
-        plain &= (b < 0x80) & (b != b'&');
+        ascii &= b < 0x80;
+        reference |= b == b'&';
         let space = b.is_ascii_whitespace();
         collapsed &= !space | (!after_space & (b == b' '));
         after_space = space;
     }
     collapsed &= !after_space | raw.is_empty();
-    if plain && encoding.is_ascii_compatible() {
-        let text = std::str::from_utf8(raw).expect("ASCII is UTF-8");
-        if collapsed {
-            out.push_str(text);
-        } else {
-            collapse_into(text, out);
-        }
+    let as_is = if reference {
+        None
+    } else if ascii && encoding.is_ascii_compatible() || encoding == encoding_rs::UTF_8 {
+        std::str::from_utf8(raw).ok()
     } else {
-        let (text, _) = encoding.decode_without_bom_handling(raw);
-        let text = unescape(text.as_bytes(), false);
-        collapse_into(&String::from_utf8_lossy(&text), out);
+        None
+    };
+    match as_is {
+        Some(text) if collapsed => out.push_str(text),
+        Some(text) => collapse_into(text, out),
+        None => {
+            let (text, _) = encoding.decode_without_bom_handling(raw);
+            let text = unescape(text.as_bytes(), false);
+            collapse_into(&String::from_utf8_lossy(&text), out);
+        }
     }
 }
 

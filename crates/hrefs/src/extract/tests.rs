@@ -440,11 +440,11 @@ fn huge_attribute_and_deep_nesting() {
 }
 
 /// Link text copied as it is (the fast path) must read exactly as text decoded and collapsed
-/// word by word.
+/// word by word, in UTF-8 pages (where valid non-ASCII text is copied too) and others.
 #[test]
 fn text_fast_path_agrees_with_collapsing() {
     let mut rng = XorShift(0x7E57_7E57);
-    let pieces: [&[u8]; 10] = [
+    let pieces: [&[u8]; 12] = [
         b"a",
         b"bc",
         b" ",
@@ -455,18 +455,23 @@ fn text_fast_path_agrees_with_collapsing() {
         b"\x0b",
         b"&amp;",
         "é".as_bytes(),
+        b"\xff",
+        b"\xc3",
     ];
-    for _ in 0..5_000 {
-        let raw: Vec<u8> = (0..rng.next() % 8)
-            .flat_map(|_| pieces[rng.next() as usize % pieces.len()].iter().copied())
-            .collect();
-        let decoded = unescape(&raw, false);
-        let words: Vec<String> = String::from_utf8_lossy(&decoded)
-            .split_ascii_whitespace()
-            .map(str::to_string)
-            .collect();
-        let mut out = String::from("before|");
-        decode_text(&raw, UTF_8, &mut out);
-        assert_eq!(out, format!("before|{}", words.join(" ")), "{raw:?}");
+    for encoding in [UTF_8, encoding_rs::WINDOWS_1252] {
+        for _ in 0..5_000 {
+            let raw: Vec<u8> = (0..rng.next() % 8)
+                .flat_map(|_| pieces[rng.next() as usize % pieces.len()].iter().copied())
+                .collect();
+            let (text, _) = encoding.decode_without_bom_handling(&raw);
+            let decoded = unescape(text.as_bytes(), false);
+            let words: Vec<String> = String::from_utf8_lossy(&decoded)
+                .split_ascii_whitespace()
+                .map(str::to_string)
+                .collect();
+            let mut out = String::from("before|");
+            decode_text(&raw, encoding, &mut out);
+            assert_eq!(out, format!("before|{}", words.join(" ")), "{raw:?}");
+        }
     }
 }
