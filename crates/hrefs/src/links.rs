@@ -101,7 +101,10 @@ struct Strings {
     text: String,
     /// Where each string ends in `text`; it starts where the one before ends.
     ends: Vec<usize>,
-    table: HashTable<Sym>,
+    /// Each string's symbol with 32 bits of its hash: growing the table rehashes from them
+    /// without reading every string again, and a lookup reads a string only when its hash
+    /// matches.
+    table: HashTable<(Sym, u32)>,
     hasher: RandomState,
 }
 
@@ -110,24 +113,28 @@ impl Strings {
         string(&self.text, &self.ends, sym)
     }
 
+    /// 32 bits of the hash of `s`.
+    fn hash(&self, s: &str) -> u32 {
+        (self.hasher.hash_one(s) >> 32) as u32
+    }
+
     fn find(&self, s: &str) -> Option<Sym> {
-        let hash = self.hasher.hash_one(s);
+        let hash = self.hash(s);
         self.table
-            .find(hash, |&sym| self.get(sym) == Some(s))
-            .copied()
+            .find(spread(hash), |&(sym, h)| {
+                h == hash && self.get(sym) == Some(s)
+            })
+            .map(|&(sym, _)| sym)
     }
 
     fn intern(&mut self, s: &str) -> Sym {
+        let hash = self.hash(s);
         let Strings {
-            text,
-            ends,
-            table,
-            hasher,
+            text, ends, table, ..
         } = self;
-        let same = |sym: &Sym| string(text, ends, *sym) == Some(s);
-        let rehash = |sym: &Sym| hasher.hash_one(string(text, ends, *sym).unwrap_or(""));
-        match table.entry(hasher.hash_one(s), same, rehash) {
-            Entry::Occupied(entry) => *entry.get(),
+        let same = |&(sym, h): &(Sym, u32)| h == hash && string(text, ends, sym) == Some(s);
+        match table.entry(spread(hash), same, |&(_, h)| spread(h)) {
+            Entry::Occupied(entry) => entry.get().0,
             Entry::Vacant(entry) => {
                 let sym = Sym::try_from(ends.len())
                     .ok()
@@ -135,11 +142,17 @@ impl Strings {
                     .expect("fewer than 4 billion distinct strings");
                 text.push_str(s);
                 ends.push(text.len());
-                entry.insert(sym);
+                entry.insert((sym, hash));
                 sym
             }
         }
     }
+}
+
+/// A 32-bit hash as the table's 64: the table takes a slot from the low bits and a tag from the
+/// top seven, which both come from the 32 then.
+fn spread(hash: u32) -> u64 {
+    u64::from(hash) << 32 | u64::from(hash)
 }
 
 /// String `sym` of the buffer `text` whose strings end at `ends`.
