@@ -19,8 +19,8 @@ use output::Output;
 
 /// mimalloc instead of the C library's allocator. A crawl allocates on every thread and frees
 /// on others, which musl's allocator (the static build the image ships) handles badly: the
-/// python3.11-doc crawl took 676 ms with it, 473 ms with mimalloc as set up here. With glibc
-/// the speed is about the same either way, in 34-37 MB instead of 40. mimalloc is built
+/// python3.11-doc crawl took 676 ms with it, 430 ms with mimalloc as set up here (with glibc's
+/// allocator the dynamic build was no faster and peaked at 40 MB). mimalloc is built
 /// without transparent huge pages (`no_thp`): they round memory up 2 MB at a time, and
 /// counting one 50 MB page then peaked at 20-34 MB instead of 9.
 #[global_allocator]
@@ -29,15 +29,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc's `mi_option_purge_delay` (mimalloc v2's `mimalloc.h`; the bindings lack it).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Memory freed is given back to the system 1 ms later, not 10 (mimalloc's default). The
-/// python3.11-doc crawl peaks at 49 MB with the default, 27 with no delay at all, 32-37 with
-/// 1 ms; no delay was 8% slower (page faults: memory given back and taken again at once).
-fn return_freed_memory_soon() {
+/// How long mimalloc waits before giving freed memory back to the system, in ms (its default
+/// is 10), when reading pages one by one: at once, so that memory stays flat (a 50 MB page
+/// peaks at 8.5-8.9 MB; 9-12 with a 1 ms delay).
+const PAGE_PURGE_DELAY: i64 = 0;
+
+/// The same for a crawl, which allocates and frees page after page on every thread: giving
+/// memory back at once, to fault it in again an instant later, made the python3.11-doc crawl 8%
+/// slower (27 MB peak); after 1 ms it peaks at 32-37 MB (49-51 with mimalloc's default).
+const CRAWL_PURGE_DELAY: i64 = 1;
+
+/// Sets mimalloc's purge delay to `ms`.
+fn set_purge_delay(ms: i64) {
     // SAFETY: this stores a number in mimalloc's option table, which it reads at each purge
-    // decision; no memory is touched, and no other thread exists yet.
+    // decision; no memory is touched. It is called before any other thread starts.
     #[allow(unsafe_code)]
     unsafe {
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 1);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, ms as _);
     }
 }
 
@@ -49,7 +57,7 @@ pub(crate) const EXIT_PAGE_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    return_freed_memory_soon();
+    set_purge_delay(PAGE_PURGE_DELAY);
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
@@ -71,6 +79,7 @@ fn run() -> anyhow::Result<u8> {
         Err(err) => bail!("{}", usage_error(&err)),
     };
     if let Some(Command::Crawl(args)) = &cli.command {
+        set_purge_delay(CRAWL_PURGE_DELAY);
         return crawl_cmd::run(args);
     }
     let format = if cli.report {
@@ -184,7 +193,9 @@ mod tests {
             (get(PURGE_DELAY - 1), get(PURGE_DELAY), get(PURGE_DELAY + 1)),
             (1, 10, 0)
         );
-        return_freed_memory_soon();
+        set_purge_delay(CRAWL_PURGE_DELAY);
         assert_eq!(get(PURGE_DELAY), 1);
+        set_purge_delay(PAGE_PURGE_DELAY);
+        assert_eq!(get(PURGE_DELAY), 0);
     }
 }
