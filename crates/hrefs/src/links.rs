@@ -246,6 +246,11 @@ impl Links {
         self.range(0..self.count)
     }
 
+    /// How many distinct strings there are: symbols run from 0 to this.
+    pub fn symbols(&self) -> usize {
+        self.strings.ends.len()
+    }
+
     /// The symbol of `s`, if it was ever interned.
     pub fn find(&self, s: &str) -> Option<Sym> {
         self.strings.find(s)

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
 use crate::crawl::{Crawl, Role, Visit};
-use crate::links::{rel_names, Links};
+use crate::links::{rel_names, Links, Sym, NONE};
 use crate::rating::{self, Rating};
 use crate::report::csv_field;
 
@@ -139,10 +139,11 @@ impl SiteReport {
         json_into(&mut out, &self.visits)?;
         out.write_all(b",\"links\":[")?;
         let count = self.links.len();
+        let plain = PlainStrings::of(&self.links);
         write_blocks(&mut out, count.div_ceil(BLOCK), |block, buf| {
             let start = block * BLOCK;
             let end = (start + BLOCK).min(count);
-            self.links_json(start..end, buf);
+            self.links_json(start..end, &plain, buf);
         })?;
         let mut buf = b"]".to_vec();
         if !self.sitemap_errors.is_empty() {
@@ -154,8 +155,15 @@ impl SiteReport {
     }
 
     /// The JSON of the links at `range` of the edges, each after a ',' but the very first.
-    fn links_json(&self, range: std::ops::Range<usize>, buf: &mut Vec<u8>) {
+    fn links_json(&self, range: std::ops::Range<usize>, plain: &PlainStrings, buf: &mut Vec<u8>) {
         let links = &self.links;
+        let push_sym = |buf: &mut Vec<u8>, sym: Sym| {
+            if plain.contains(sym) {
+                push_json_plain(buf, &[links.str(sym)]);
+            } else {
+                push_json_str(buf, links.str(sym));
+            }
+        };
         // Edges come page by page: each page's URL is escaped once, not once per link.
         let mut page_json = Vec::new();
         let mut page_of_json = None;
@@ -177,15 +185,22 @@ impl SiteReport {
             buf.extend_from_slice(b",\"column\":");
             buf.extend_from_slice(number.format(edge.column).as_bytes());
             buf.extend_from_slice(b",\"href\":");
-            push_json_str(buf, links.str(edge.href));
+            push_sym(buf, edge.href);
             if let Some(parts) = links.url_parts(edge) {
                 buf.extend_from_slice(b",\"url\":");
-                push_json_parts(buf, &parts);
+                if plain.contains(edge.url)
+                    && (edge.fragment == NONE || plain.contains(edge.fragment))
+                {
+                    push_json_plain(buf, &parts);
+                } else {
+                    push_json_parts(buf, &parts);
+                }
             }
             buf.extend_from_slice(b",\"kind\":");
-            push_json_str(buf, edge.kind.as_str());
+            // A kind's name is a plain lowercase word.
+            push_json_plain(buf, &[edge.kind.as_str()]);
             buf.extend_from_slice(b",\"text\":");
-            push_json_str(buf, links.str(edge.text));
+            push_sym(buf, edge.text);
             if edge.rel != 0 {
                 buf.extend_from_slice(b",\"rel\":");
                 push_json_str(buf, &rel_names(edge.rel));
@@ -696,6 +711,40 @@ fn write_blocks(
     })
 }
 
+/// Which of a crawl's strings JSON writes as they are (no byte to escape), a bit each, worked
+/// out once: links repeat the same URLs and texts page after page, and looking at every byte
+/// again for each link was a third of the work of rendering them.
+struct PlainStrings(Vec<u64>);
+
+impl PlainStrings {
+    fn of(links: &Links) -> PlainStrings {
+        let mut bits = vec![0u64; links.symbols().div_ceil(64)];
+        for i in 0..links.symbols() {
+            // Symbols are 32-bit: there are never more strings than that.
+            if !crate::swar::needs_json_escape(links.str(i as Sym).as_bytes()) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        PlainStrings(bits)
+    }
+
+    /// Whether string `sym` has nothing to escape (false for [`NONE`]).
+    fn contains(&self, sym: Sym) -> bool {
+        self.0
+            .get(sym as usize / 64)
+            .is_some_and(|word| word >> (sym % 64) & 1 == 1)
+    }
+}
+
+/// Writes `parts`, joined, as one JSON string; none has anything to escape.
+fn push_json_plain(out: &mut Vec<u8>, parts: &[&str]) {
+    out.push(b'"');
+    for part in parts {
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.push(b'"');
+}
+
 /// Writes `value` as JSON.
 fn json_into(out: impl std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer(out, value).map_err(std::io::Error::from)
@@ -750,6 +799,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn plain_strings_are_the_ones_with_nothing_to_escape() {
+        let mut links = Links::default();
+        let texts = [
+            "",
+            "plain https://example.com/a?b=c#d",
+            "quote \"",
+            "tab\t",
+            "é ü 日本",
+        ];
+        let syms: Vec<Sym> = texts.iter().map(|t| links.intern(t)).collect();
+        // Past the first 64 strings, bits go on in the next word.
+        let many: Vec<Sym> = (0..200).map(|i| links.intern(&format!("{i}\\"))).collect();
+        let last = links.intern("the last one");
+        let plain = PlainStrings::of(&links);
+        for (text, sym) in texts.iter().zip(syms) {
+            let mut buf = Vec::new();
+            push_json_plain(&mut buf, &[text]);
+            let written_as_is =
+                String::from_utf8(buf).unwrap() == serde_json::to_string(text).unwrap();
+            assert_eq!(plain.contains(sym), written_as_is, "{text:?}");
+        }
+        assert!(many.iter().all(|&sym| !plain.contains(sym)));
+        assert!(plain.contains(last));
+        assert!(!plain.contains(NONE));
     }
 
     #[test]
