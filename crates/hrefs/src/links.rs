@@ -91,7 +91,7 @@ pub fn rel_names(bits: u8) -> String {
 }
 
 /// Every distinct string of a crawl, once, back to back in one buffer: a symbol is a string's
-/// number. One allocation per string and a hash table of boxed strings took three times the
+/// number. One allocation per string and a hash table of boxed strings took about twice the
 /// memory, and a lookup touched one more cache line.
 ///
 /// Hashing is foldhash with a random seed per crawl: several times faster than the standard
