@@ -87,6 +87,17 @@ pub(crate) fn broken_links(report: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// A quiet crawl of `url` running in the background, its report on a pipe.
+fn spawn_crawl(format: &str, url: &str, stderr: std::process::Stdio) -> std::process::Child {
+    std::process::Command::new(crate::support::BIN)
+        .args(["crawl", "--quiet", "--no-sitemap", "--format", format])
+        .arg(url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 fn visit<'a>(report: &'a Value, server: &TestServer, path: &str) -> &'a Value {
     let url = server.url(path);
     report["visits"]
@@ -482,13 +493,7 @@ fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
             .map(|(p, r)| (p.as_str(), r.clone()))
             .collect(),
     );
-    let child = std::process::Command::new(crate::support::BIN)
-        .args(["crawl", "--quiet", "--no-sitemap", "--format", "json"])
-        .arg(server.url("/p0"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_crawl("json", &server.url("/p0"), std::process::Stdio::piped());
     std::thread::sleep(Duration::from_millis(1500));
     let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -592,13 +597,7 @@ fn ndjson_lines_reach_a_pipe_while_the_crawl_runs() {
         ),
     ]);
     let started = std::time::Instant::now();
-    let mut child = std::process::Command::new(crate::support::BIN)
-        .args(["crawl", "--quiet", "--no-sitemap", "--format", "ndjson"])
-        .arg(server.url("/"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_crawl("ndjson", &server.url("/"), std::process::Stdio::null());
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     // The start page's line is out while the slow page is still being waited for (at the
