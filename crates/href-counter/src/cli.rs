@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hrefs::classify::Scope;
+use hrefs::url::Scope;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -67,11 +67,11 @@ pub(crate) struct Cli {
 #[derive(Debug, Args)]
 pub(crate) struct FetchArgs {
     /// Give up on a page after this many seconds, redirects and body included.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_TIMEOUT.as_secs_f64())]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = seconds)]
     pub(crate) timeout: f64,
 
     /// Give up connecting after this many seconds.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(), value_parser = seconds)]
     pub(crate) connect_timeout: f64,
 
     /// Largest body read, after decompression: bytes, or with a unit (64KiB, 32MiB, 1GiB);
@@ -80,7 +80,7 @@ pub(crate) struct FetchArgs {
     pub(crate) max_body: u64,
 
     /// Most redirects followed per page.
-    #[arg(long, value_name = "N", default_value_t = hrefs::fetch::DEFAULT_MAX_REDIRECTS)]
+    #[arg(long, value_name = "N", default_value_t = hrefs::fetch::DEFAULT_MAX_REDIRECTS, value_parser = whole::<usize>)]
     pub(crate) max_redirects: usize,
 
     /// Also trust this CA certificate (PEM file); may be repeated. The compiled-in Mozilla
@@ -101,7 +101,7 @@ const CRAWL_AFTER_HELP: &str = "\
 Examples:
   href-counter crawl https://example.com/                   Markdown summary on stdout
   href-counter crawl --format html -o audit.html https://example.com/
-  href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.status >= 400)'
+  href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.visit.status >= 400)'
   href-counter crawl --check-external --fail-on error https://staging.example.com/
 
 The crawl is breadth-first from URL over the pages of its site (same host, or same registrable
@@ -144,24 +144,24 @@ pub(crate) struct CrawlArgs {
 
     /// Parse pages at most this many link hops from the start URL (which is depth 0); links
     /// beyond are only checked.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>)]
     pub(crate) max_depth: Option<u32>,
 
     /// Parse at most this many pages; links beyond are only checked.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     pub(crate) max_pages: Option<usize>,
 
     /// Requests in flight at once, all hosts together.
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = positive)]
     pub(crate) concurrency: u16,
 
     /// Requests in flight at once on one host.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = positive)]
     pub(crate) per_host: u16,
 
     /// Least seconds between two requests to one host (robots.txt's crawl-delay applies when
     /// longer).
-    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = seconds)]
     pub(crate) interval: f64,
 
     /// Crawl pages robots.txt disallows (for your own staging site).
@@ -177,7 +177,7 @@ pub(crate) struct CrawlArgs {
     pub(crate) check_external: bool,
 
     /// Retries of a request that failed on the network or was answered 429/503.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = whole::<u32>)]
     pub(crate) retries: u32,
 
     /// Exit with status 1 when a finding is at least this severe.
@@ -241,6 +241,33 @@ fn parse_scope(s: &str) -> Result<Scope, String> {
     s.parse()
 }
 
+/// A count: `0`, `1`, `2`...
+fn whole<T: TryFrom<u64>>(s: &str) -> Result<T, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| "expected a whole number (0, 1, 2...)".to_string())?;
+    T::try_from(n).map_err(|_| format!("{n} is too large"))
+}
+
+/// A count of at least one, as for requests in flight.
+fn positive(s: &str) -> Result<u16, String> {
+    match whole::<u16>(s)? {
+        0 => Err("expected 1 or more".into()),
+        n => Ok(n),
+    }
+}
+
+/// Seconds, as a decimal number (`0.5`, `30`); whether the value is in range is for the flag
+/// to say.
+fn seconds(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| "expected a number of seconds (30, 0.5)".to_string())
+}
+
 /// Parses `1234`, `64KiB`, `32MiB`, `1GiB` (also `k`, `M`, `G`, `KB`, `MB`, `GB`, as powers
 /// of 1024: this is a memory limit, not a disk label).
 pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
@@ -275,6 +302,19 @@ mod tests {
         assert!(parse_size("MiB").is_err());
         assert!(parse_size("12 parsecs").is_err());
         assert!(parse_size("99999999999999999999GiB").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(whole::<u32>("7"), Ok(7));
+        assert!(whole::<u32>("abc").unwrap_err().contains("whole number"));
+        assert!(whole::<u32>("-1").is_err());
+        assert!(whole::<u8>("300").unwrap_err().contains("too large"));
+        assert_eq!(positive("3"), Ok(3));
+        assert!(positive("0").is_err());
+        assert_eq!(seconds("0.5"), Ok(0.5));
+        assert!(seconds("soon").is_err());
+        assert!(seconds("NaN").is_err());
     }
 
     #[test]

@@ -1,42 +1,40 @@
 //! `href-counter`: count the links of web pages, exactly as the original Go tool did, or report
-//! them in detail. A thin shell over the `hrefs` library: parse arguments, build its
-//! configuration, run it, print.
+//! them in detail, or crawl and audit a whole site. A thin shell over the `hrefs` library:
+//! [`cli`] parses the arguments, [`config`] checks them into a job, and this file runs it
+//! with the library, writes to a sink of the library's, and turns the outcome into an exit
+//! code.
 
 mod cli;
-mod crawl_cmd;
-mod output;
+mod config;
 
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Parser;
-use hrefs::fetch::{FetchConfig, Fetcher};
-use hrefs::{Input, PageOptions};
+use hrefs::fetch::Fetcher;
+use hrefs::render::{self, sanitize, Meter};
+use hrefs::sink::{self, CrawlSink};
 
-use cli::{Cli, Command, FetchArgs, Format};
-use output::Output;
+use cli::Cli;
+use config::Job;
 
-/// mimalloc instead of the C library's allocator. A crawl allocates on every thread and frees
-/// on others, which musl's allocator (the static build the image ships) handles badly: the
-/// python3.11-doc crawl took 676 ms with it, 430 ms with mimalloc as set up here (with glibc's
-/// allocator the dynamic build was no faster and peaked at 40 MB). mimalloc is built
-/// without transparent huge pages (`no_thp`): they round memory up 2 MB at a time, and
-/// counting one 50 MB page then peaked at 20-34 MB instead of 9.
+// mimalloc instead of the C library's allocator: a crawl allocates on every thread and frees
+// on others, which musl's allocator (the static build the image ships) handles badly.
+// bench/README.md has the measurements behind this and the purge delays below.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc's `mi_option_purge_delay` (mimalloc v2's `mimalloc.h`; the bindings lack it).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// How long mimalloc waits before giving freed memory back to the system, in ms (its default
-/// is 10), when reading pages one by one: at once, so that memory stays flat (a 50 MB page
-/// peaks at 8.5-8.9 MB; 9-12 with a 1 ms delay).
+/// Milliseconds mimalloc waits before giving freed memory back, reading pages one by one: at
+/// once, so that memory stays flat on a page of any size.
 const PAGE_PURGE_DELAY: i64 = 0;
 
-/// The same for a crawl, which allocates and frees page after page on every thread: giving
-/// memory back at once, to fault it in again an instant later, made the python3.11-doc crawl 8%
-/// slower (27 MB peak); after 1 ms it peaks at 32-37 MB (49-51 with mimalloc's default).
+/// The same for a crawl, which frees and allocates again page after page on every thread:
+/// giving memory back at once only to fault it in again costs time.
 const CRAWL_PURGE_DELAY: i64 = 1;
 
 /// Sets mimalloc's purge delay to `ms`.
@@ -49,12 +47,14 @@ fn set_purge_delay(ms: i64) {
     }
 }
 
-/// Every page was read.
-pub(crate) const EXIT_OK: u8 = 0;
-/// At least one page could not be read.
-pub(crate) const EXIT_PAGE_FAILED: u8 = 1;
+/// Every page was read; the crawl completed and no finding reached --fail-on.
+const EXIT_OK: u8 = 0;
+/// A page could not be read; a crawl's start page could not, or a finding reached --fail-on.
+const EXIT_FAILED: u8 = 1;
 /// Bad usage or configuration: nothing was attempted, or the input can never work as given.
 const EXIT_USAGE: u8 = 2;
+/// The crawl was stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     set_purge_delay(PAGE_PURGE_DELAY);
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            eprintln!("href-counter: {}", output::sanitize(&format!("{err:#}")));
+            eprintln!("href-counter: {}", sanitize(&format!("{err:#}")));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -76,38 +76,33 @@ fn run() -> anyhow::Result<u8> {
             err.print()?;
             return Ok(EXIT_OK);
         }
-        Err(err) => bail!("{}", usage_error(&err)),
+        Err(err) => anyhow::bail!("{}", config::usage_error(&err)),
     };
-    if let Some(Command::Crawl(args)) = &cli.command {
-        set_purge_delay(CRAWL_PURGE_DELAY);
-        return crawl_cmd::run(args);
+    match config::job(&cli)? {
+        Job::Pages(job) => pages(job),
+        Job::Crawl(job) => {
+            set_purge_delay(CRAWL_PURGE_DELAY);
+            crawl(*job)
+        }
     }
-    let format = if cli.report {
-        Format::Report
-    } else {
-        cli.format
-    };
-    let inputs = inputs(&cli)?;
-    let fetcher =
-        Fetcher::new(fetch_config(&cli.fetch)?).context("cannot set up the http client")?;
-    let options = PageOptions {
-        links: format != Format::Compat,
-        scope: cli.scope,
-        base: cli.base.clone(),
-    };
+}
+
+fn pages(job: config::Pages) -> anyhow::Result<u8> {
+    let fetcher = Fetcher::new(job.fetch).context("cannot set up the http client")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-
-    let stdout = std::io::stdout().lock();
-    let mut out = Output::new(format, inputs.len(), stdout);
+    let mut out = render::page_sink(job.format, job.inputs.len() > 1, std::io::stdout().lock());
     let mut code = EXIT_OK;
-    for input in &inputs {
-        let result = runtime.block_on(hrefs::analyze(input, &fetcher, &options));
+    for input in &job.inputs {
+        let result = runtime.block_on(hrefs::analyze(input, &fetcher, &job.options));
         if let Err(err) = &result {
-            eprintln!("href-counter: {}", output::sanitize(&err.to_string()));
-            code = code.max(exit_code(err));
+            eprintln!("href-counter: {}", sanitize(&err.to_string()));
+            code = code.max(match err {
+                hrefs::Error::InvalidUrl { .. } | hrefs::Error::NeedsBase { .. } => EXIT_USAGE,
+                _ => EXIT_FAILED,
+            });
         }
         out.page(&input.name(), &result)?;
     }
@@ -115,56 +110,78 @@ fn run() -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// The pages to read: the arguments, or else `$url` as the original tool did.
-fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
-    if !cli.inputs.is_empty() {
-        return Ok(cli.inputs.iter().map(|a| Input::from_arg(a)).collect());
-    }
-    match std::env::var("url") {
-        // $url is a URL by contract, never a file name: an invalid one is reported as such.
-        Ok(url) if !url.is_empty() => Ok(vec![Input::Url(url)]),
-        Err(std::env::VarError::NotUnicode(_)) => {
-            bail!("the url environment variable is not valid utf-8")
+fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
+    let fetcher = Fetcher::new(job.fetch).context("cannot set up the http client")?;
+    let out: Box<dyn Write> = match &job.output {
+        Some(path) => {
+            Box::new(BufWriter::new(File::create(path).with_context(|| {
+                format!("cannot write the report to '{}'", path.display())
+            })?))
         }
-        _ => bail!(
-            "no page given: pass a URL, a file or - as an argument, or set the url environment \
-             variable (see --help)"
-        ),
-    }
-}
-
-pub(crate) fn fetch_config(cli: &FetchArgs) -> anyhow::Result<FetchConfig> {
-    let seconds = |value: f64, flag: &str| {
-        Duration::try_from_secs_f64(value)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .with_context(|| {
-                format!("invalid {flag} '{value}': expected a positive number of seconds")
-            })
+        None => stdout()?,
     };
-    Ok(FetchConfig {
-        timeout: seconds(cli.timeout, "--timeout")?,
-        connect_timeout: seconds(cli.connect_timeout, "--connect-timeout")?,
-        max_body: (cli.max_body > 0).then_some(cli.max_body),
-        max_redirects: cli.max_redirects,
-        root_certs: cli.ca_cert.clone(),
-        ..FetchConfig::default()
+    // Pages are parsed on every core: a crawl is CPU-bound once the server answers fast.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let term = job.progress.then(std::io::stderr);
+    let mut sink = Meter::new(render::crawl_sink(job.format, out), term);
+    let stop = async {
+        // Without a signal handler (rare), the crawl simply runs to its end.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let report = runtime
+        .block_on(sink::crawl_into(
+            &job.seed,
+            &job.config,
+            &fetcher,
+            stop,
+            &mut sink as &mut dyn CrawlSink,
+        ))
+        .context("cannot write the report")?;
+    drop(sink);
+
+    let seed = report.visits.first();
+    if let Some(why) = seed.and_then(|v| {
+        v.error.as_ref().map(|e| e.message.clone()).or_else(|| {
+            v.status
+                .filter(|s| *s >= 400)
+                .map(|s| format!("{} answered http status {s}", v.url))
+        })
+    }) {
+        eprintln!("href-counter: crawl start page: {}", sanitize(&why));
+    }
+    if report.summary.interrupted {
+        eprintln!("href-counter: interrupted: the report covers what was crawled");
+        return Ok(EXIT_INTERRUPTED);
+    }
+    let seed_failed = seed.is_some_and(|v| v.is_broken() || v.page.is_none());
+    let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
+    Ok(if gate || seed_failed {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
     })
 }
 
-/// clap's message for a bad command line, as one line: "invalid value 'x' for '--scope'...".
-fn usage_error(err: &clap::Error) -> String {
-    let text = err.to_string();
-    let first = text.lines().next().unwrap_or_default();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    format!("{first} (see --help)")
-}
-
-fn exit_code(err: &hrefs::Error) -> u8 {
-    match err {
-        hrefs::Error::InvalidUrl { .. } | hrefs::Error::NeedsBase { .. } => EXIT_USAGE,
-        _ => EXIT_PAGE_FAILED,
+/// Standard output for a report of possibly many MB. Rust's `Stdout` looks for line ends in
+/// everything written through it (it is line-buffered), which costs more than writing the
+/// report: on Unix the report goes through a buffered file on the same descriptor instead.
+fn stdout() -> anyhow::Result<Box<dyn Write>> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .context("cannot write to standard output")?;
+        Ok(Box::new(BufWriter::with_capacity(1 << 16, File::from(fd))))
     }
+    #[cfg(not(unix))]
+    Ok(Box::new(BufWriter::new(std::io::stdout().lock())))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

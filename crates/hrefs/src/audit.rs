@@ -9,8 +9,9 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::classify::Kind;
-use crate::crawl::{escape_at, Crawl, PageSummary, Visit};
-use crate::links::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER};
+use crate::crawl::graph::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER};
+use crate::crawl::{Crawl, Fragments, Visit};
+use crate::url::escape_at;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -303,10 +304,11 @@ pub fn is_generic_text(text: &str) -> bool {
 /// is reaching link strings scattered over the heap, which waits on memory, not arithmetic.
 pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     let links = &crawl.links;
-    let by_target: foldhash::HashMap<Sym, &Visit> = crawl
+    let by_target: foldhash::HashMap<Sym, (&Visit, &Fragments)> = crawl
         .visits
         .iter()
-        .filter_map(|v| links.find(&v.url).map(|sym| (sym, v)))
+        .enumerate()
+        .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, (v, crawl.fragments(i)))))
         .collect();
     let threads = crate::threads();
     // Runs of pages with about the same number of links each.
@@ -379,7 +381,7 @@ fn audit_page(
     visit: &Visit,
     edges: &[Edge],
     links: &Links,
-    by_target: &foldhash::HashMap<Sym, &Visit>,
+    by_target: &foldhash::HashMap<Sym, (&Visit, &Fragments)>,
     texts: &mut TextVerdicts,
     findings: &mut Vec<Finding>,
 ) {
@@ -391,7 +393,7 @@ fn audit_page(
         let mut add = |audit: Audit, detail: String| {
             findings.push(link_finding(audit, &visit.url, edge, links, detail));
         };
-        if let Some(tv) = by_target.get(&edge.target) {
+        if let Some(&(tv, target_fragments)) = by_target.get(&edge.target) {
             if tv.is_broken() {
                 add(Audit::BrokenLink, broken_detail(tv));
             } else if tv.redirects.len() > 1 {
@@ -399,9 +401,9 @@ fn audit_page(
             } else if !tv.redirects.is_empty() {
                 add(Audit::Redirect, redirect_detail(tv));
             }
-            if let (true, Some(target_page)) = (edge.fragment != NONE, &tv.page) {
+            if edge.fragment != NONE && tv.page.is_some() {
                 let fragment = links.str(edge.fragment);
-                if !fragment_exists(target_page, fragment) {
+                if !fragment_exists(target_fragments, fragment) {
                     add(
                         Audit::MissingFragment,
                         format!("no id or name '{}' on the target page", decode(fragment)),
@@ -501,7 +503,7 @@ fn page_finding(audit: Audit, visit: &Visit, detail: String) -> Finding {
 
 fn broken_detail(visit: &Visit) -> String {
     match (&visit.error, visit.status) {
-        (Some(error), _) => error.clone(),
+        (Some(error), _) => error.message.clone(),
         (None, Some(status)) => format!("http status {status}"),
         (None, None) => "no answer".into(),
     }
@@ -521,12 +523,12 @@ fn redirect_detail(visit: &Visit) -> String {
 
 /// Whether the page has the fragment: an `id` or `<a name>` equal to it (percent-decoded,
 /// as browsers compare), or the empty fragment and `top`, which always scroll to the top.
-fn fragment_exists(page: &PageSummary, fragment: &str) -> bool {
+fn fragment_exists(page: &Fragments, fragment: &str) -> bool {
     let decoded = decode(fragment);
     decoded.is_empty()
         || decoded.eq_ignore_ascii_case("top")
-        || page.has_fragment(&decoded)
-        || (decoded != fragment && page.has_fragment(fragment))
+        || page.contains(&decoded)
+        || (decoded != fragment && page.contains(fragment))
 }
 
 /// Percent-decodes `s`; a '%' not followed by two hex digits stays as it is.

@@ -7,13 +7,13 @@
 //! otherwise it is external. Reports may be smarter (see [`crate::classify`]); these counts
 //! never change.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::extract::{self, Anchor, ExtractOptions};
-use crate::gourl::{self, GoUrlError};
+use crate::url::gourl::{self, GoUrlError};
 
 /// The original tool's two numbers, plus the links it could not parse and silently skipped.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompatCounts {
     /// Links on the same host, relative or fragment-only.
     pub internal: u64,

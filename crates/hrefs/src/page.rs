@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use url::Url;
 
-use crate::classify::Scope;
 use crate::compat::{self, CompatCounts, Side};
 use crate::extract::{Anchor, AnchorLog, ExtractOptions, Extractor, PageFacts};
 use crate::fetch::{Fetcher, Response};
 use crate::report::{self, Hop, Origin, PageLinks, PageReport};
+use crate::url::Scope;
 use crate::{Error, Result};
 
 /// Bytes read at a time from files and standard input.

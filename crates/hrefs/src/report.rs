@@ -7,21 +7,22 @@
 use std::collections::BTreeMap;
 
 use encoding_rs::Encoding;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
 use crate::charset;
-use crate::classify::{self, Kind, Scope, Site};
+use crate::classify::{self, Kind};
 use crate::compat::{CompatCounts, Side};
 use crate::extract::{AnchorLog, PageFacts};
 use crate::span::{self, Span};
+use crate::url::{Scope, Site};
 use crate::Error;
 
 /// The `rel` tokens a report tallies: the ones search engines and browsers act on.
 pub const REL_TOKENS: [&str; 5] = ["nofollow", "ugc", "sponsored", "noopener", "noreferrer"];
 
 /// One hop of a redirect chain: the URL that answered with a redirect, and its status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hop {
     /// The URL requested.
     pub url: String,
@@ -57,6 +58,16 @@ impl KindCounts {
 impl Serialize for KindCounts {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter().map(|(k, n)| (k.as_str(), n)))
+    }
+}
+
+impl<'de> Deserialize<'de> for KindCounts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut counts = KindCounts::default();
+        for (kind, n) in std::collections::BTreeMap::<Kind, u64>::deserialize(d)? {
+            counts.0[kind as usize] = n;
+        }
+        Ok(counts)
     }
 }
 
@@ -434,21 +445,6 @@ pub fn build(
     }
 }
 
-/// A CSV field, quoted when it needs to be (RFC 4180); a leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so spreadsheets do not run link text as a formula.
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,15 +475,6 @@ mod tests {
         let base = Url::parse(page).unwrap();
         let links = PageLinks::resolve(&origin, &facts, &anchors, &verdicts, &base, scope).unwrap();
         build(origin, counts, &facts, links, scope)
-    }
-
-    #[test]
-    fn csv_fields() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-        assert_eq!(csv_field("-1,2"), "\"'-1,2\"");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::crawl::escape_at;
+use crate::url::escape_at;
 
 /// How much of a robots.txt file is read: RFC 9309 asks crawlers to parse at least 500 KiB, and
 /// a crawler need not download more.

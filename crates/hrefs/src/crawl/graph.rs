@@ -13,11 +13,12 @@ use std::ops::Range;
 
 use foldhash::fast::RandomState;
 use hashbrown::hash_table::{Entry, HashTable};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
 use crate::classify::Kind;
-use crate::crawl::normalize;
 use crate::report::PageLinks;
+use crate::url::normalize;
 
 /// An interned string: an index into [`Links::str`].
 pub type Sym = u32;
@@ -46,7 +47,7 @@ const REL_NAMES: [(u8, &str); 5] = [
 
 /// One `href` of one anchor on a parsed page (the page is where it is kept: see
 /// [`Links::page`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edge {
     /// The attribute value as written.
     pub href: Sym,
@@ -125,6 +126,22 @@ impl Strings {
                 h == hash && self.get(sym) == Some(s)
             })
             .map(|&(sym, _)| sym)
+    }
+
+    /// Adds `s` as the next symbol, even when it is there already (reading a crawl back
+    /// must keep every symbol's number); a lookup finds the first.
+    fn push(&mut self, s: &str) {
+        let hash = self.hash(s);
+        let Strings {
+            text, ends, table, ..
+        } = self;
+        let sym = Sym::try_from(ends.len()).unwrap_or(NONE);
+        let same = |&(other, h): &(Sym, u32)| h == hash && string(text, ends, other) == Some(s);
+        if table.find(spread(hash), same).is_none() {
+            table.insert_unique(spread(hash), (sym, hash), |&(_, h)| spread(h));
+        }
+        text.push_str(s);
+        ends.push(text.len());
     }
 
     fn intern(&mut self, s: &str) -> Sym {
@@ -342,6 +359,68 @@ impl Links {
     }
 }
 
+impl PartialEq for Links {
+    /// Equal when they hold the same strings under the same symbols and the same links
+    /// (the hash tables' seeds differ from crawl to crawl).
+    fn eq(&self, other: &Links) -> bool {
+        self.strings.text == other.strings.text
+            && self.strings.ends == other.strings.ends
+            && self.targets == other.targets
+            && self.pages == other.pages
+    }
+}
+
+/// [`Links`] as it is written out: every string in symbol order, the target of each resolved
+/// URL, and each visit's links.
+#[derive(Serialize)]
+struct LinksOut<'a> {
+    strings: Vec<&'a str>,
+    targets: Vec<(Sym, Sym)>,
+    pages: &'a [Box<[Edge]>],
+}
+
+/// [`LinksOut`] read back.
+#[derive(Deserialize)]
+struct LinksIn {
+    strings: Vec<String>,
+    targets: Vec<(Sym, Sym)>,
+    pages: Vec<Box<[Edge]>>,
+}
+
+impl Serialize for Links {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut targets: Vec<(Sym, Sym)> = self.targets.iter().map(|(&u, &t)| (u, t)).collect();
+        // Sorted, so that one crawl is always written the same.
+        targets.sort_unstable();
+        LinksOut {
+            strings: (0..self.symbols()).map(|i| self.str(i as Sym)).collect(),
+            targets,
+            pages: &self.pages,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Links {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Links, D::Error> {
+        let read = LinksIn::deserialize(d)?;
+        if read.strings.len() >= NONE as usize {
+            return Err(serde::de::Error::custom("more than 4 billion strings"));
+        }
+        let mut links = Links::default();
+        for s in &read.strings {
+            links.strings.push(s);
+        }
+        links.targets.extend(read.targets);
+        for edges in read.pages {
+            links.starts.push(links.count);
+            links.count += edges.len();
+            links.pages.push(edges);
+        }
+        Ok(links)
+    }
+}
+
 /// The hash a page's fragment targets are kept as: 8 bytes each instead of the text.
 pub fn fragment_hash(fragment: &str) -> u64 {
     // A fixed seed: every page's targets must hash alike. Whoever could make two ids collide
@@ -452,6 +531,36 @@ mod tests {
         assert_eq!(seen(4..9), [(2, "e")]);
         assert_eq!(links.iter().count(), 5);
         assert_eq!(Links::default().range(0..3).count(), 0);
+    }
+
+    #[test]
+    fn links_read_back_as_written() {
+        let mut links = Links::default();
+        links.add_page(
+            0,
+            &page_links(r#"<a href="/a" rel=nofollow>a</a><a href="/a#x">"#),
+            true,
+        );
+        links.add_page(
+            2,
+            &page_links(r#"<a href="c" target=_blank>c</a><a href="x:">"#),
+            false,
+        );
+        links.intern("Home");
+        let json = serde_json::to_string(&links).unwrap();
+        let read: Links = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, links);
+        assert_eq!(serde_json::to_string(&read).unwrap(), json);
+        assert_eq!(read.find("Home"), links.find("Home"));
+        assert_eq!(read.iter().count(), 4);
+    }
+
+    #[test]
+    fn a_repeated_string_keeps_its_numbers() {
+        let json = r#"{"strings":["a","b","a"],"targets":[],"pages":[]}"#;
+        let links: Links = serde_json::from_str(json).unwrap();
+        assert_eq!((links.str(0), links.str(1), links.str(2)), ("a", "b", "a"));
+        assert_eq!(links.find("a"), Some(0));
     }
 
     #[test]

@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_embedded_list_is_the_data_file() {
-        assert_eq!(list(), include_str!("../data/public_suffix_list.dat"));
+        assert_eq!(list(), include_str!("../../data/public_suffix_list.dat"));
     }
 
     #[test]

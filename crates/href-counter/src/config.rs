@@ -1,0 +1,226 @@
+//! From the command line to a job: every check and every default the command applies, so
+//! that what runs is plain library configuration.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use hrefs::audit::Severity;
+use hrefs::crawl::{self, CrawlConfig};
+use hrefs::fetch::FetchConfig;
+use hrefs::render::{CrawlFormat, PageFormat};
+use hrefs::{Input, PageOptions};
+use url::Url;
+
+use crate::cli::{self, Cli, Command, CrawlArgs, FailOn, FetchArgs, Format};
+
+/// What the command line asks for.
+pub(crate) enum Job {
+    /// Read pages and count or report their links.
+    Pages(Pages),
+    /// Crawl a site.
+    Crawl(Box<Crawl>),
+}
+
+/// Pages to read, and how to print them.
+pub(crate) struct Pages {
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) fetch: FetchConfig,
+    pub(crate) options: PageOptions,
+    pub(crate) format: PageFormat,
+}
+
+/// A crawl, and where its report goes.
+pub(crate) struct Crawl {
+    pub(crate) seed: Url,
+    pub(crate) config: CrawlConfig,
+    pub(crate) fetch: FetchConfig,
+    pub(crate) format: CrawlFormat,
+    /// The report's file; standard output when `None`.
+    pub(crate) output: Option<PathBuf>,
+    /// Show the progress line (standard error is a terminal and --quiet was not given).
+    pub(crate) progress: bool,
+    /// Findings at least this severe fail the run.
+    pub(crate) fail_on: Option<Severity>,
+}
+
+/// The job `cli` asks for, checked.
+pub(crate) fn job(cli: &Cli) -> anyhow::Result<Job> {
+    if let Some(Command::Crawl(args)) = &cli.command {
+        return crawl_job(args).map(|job| Job::Crawl(Box::new(job)));
+    }
+    let format = if cli.report {
+        PageFormat::Report
+    } else {
+        page_format(cli.format)
+    };
+    Ok(Job::Pages(Pages {
+        inputs: inputs(cli)?,
+        fetch: fetch_config(&cli.fetch)?,
+        options: PageOptions {
+            links: format != PageFormat::Compat,
+            scope: cli.scope,
+            base: cli.base.clone(),
+        },
+        format,
+    }))
+}
+
+fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
+    let seed = crawl::seed_url(&args.url)?;
+    let interval = Duration::try_from_secs_f64(args.interval).with_context(|| {
+        format!(
+            "invalid --interval '{}': expected seconds, 0 or more",
+            args.interval
+        )
+    })?;
+    let fail_on = args.fail_on.map(severity);
+    Ok(Crawl {
+        seed,
+        config: CrawlConfig {
+            scope: args.scope,
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
+            max_depth: args.max_depth,
+            max_pages: args.max_pages,
+            concurrency: usize::from(args.concurrency),
+            per_host: usize::from(args.per_host),
+            interval,
+            robots: !args.ignore_robots,
+            sitemaps: !args.no_sitemap,
+            check_external: args.check_external,
+            retries: args.retries,
+        },
+        fetch: fetch_config(&args.fetch)?,
+        format: crawl_format(args.format, fail_on.unwrap_or(Severity::Error)),
+        output: args.output.clone(),
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+        fail_on,
+    })
+}
+
+/// The pages to read: the arguments, or else `$url` as the original tool did.
+fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
+    if !cli.inputs.is_empty() {
+        return Ok(cli.inputs.iter().map(|a| Input::from_arg(a)).collect());
+    }
+    match std::env::var("url") {
+        // $url is a URL by contract, never a file name: an invalid one is reported as such.
+        Ok(url) if !url.is_empty() => Ok(vec![Input::Url(url)]),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            bail!("the url environment variable is not valid utf-8")
+        }
+        _ => bail!(
+            "no page given: pass a URL, a file or - as an argument, or set the url environment \
+             variable (see --help)"
+        ),
+    }
+}
+
+fn fetch_config(args: &FetchArgs) -> anyhow::Result<FetchConfig> {
+    let seconds = |value: f64, flag: &str| {
+        Duration::try_from_secs_f64(value)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| {
+                format!("invalid {flag} '{value}': expected a positive number of seconds")
+            })
+    };
+    Ok(FetchConfig {
+        timeout: seconds(args.timeout, "--timeout")?,
+        connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?,
+        max_body: (args.max_body > 0).then_some(args.max_body),
+        max_redirects: args.max_redirects,
+        root_certs: args.ca_cert.clone(),
+        ..FetchConfig::default()
+    })
+}
+
+fn page_format(format: Format) -> PageFormat {
+    match format {
+        Format::Compat => PageFormat::Compat,
+        Format::Report => PageFormat::Report,
+        Format::Json => PageFormat::Json,
+        Format::Ndjson => PageFormat::Ndjson,
+        Format::Csv => PageFormat::Csv,
+        Format::Markdown => PageFormat::Markdown,
+    }
+}
+
+fn crawl_format(format: cli::CrawlFormat, fail_at: Severity) -> CrawlFormat {
+    match format {
+        cli::CrawlFormat::Markdown => CrawlFormat::Markdown,
+        cli::CrawlFormat::Json => CrawlFormat::Json,
+        cli::CrawlFormat::Ndjson => CrawlFormat::Ndjson,
+        cli::CrawlFormat::Csv => CrawlFormat::Csv,
+        cli::CrawlFormat::Html => CrawlFormat::Html,
+        cli::CrawlFormat::Junit => CrawlFormat::Junit { fail_at },
+    }
+}
+
+fn severity(level: FailOn) -> Severity {
+    match level {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Notice => Severity::Notice,
+    }
+}
+
+/// clap's message for a bad command line as one line, whole: what is wrong, the value and
+/// what was expected, clap's tips ("a similar argument exists: '--format'"). Only the usage
+/// synopsis and "for more information" are left out, for "(see --help)".
+pub(crate) fn usage_error(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let mut line = String::new();
+    for part in text.lines().map(str::trim) {
+        if part.starts_with("Usage:") || part.starts_with("For more information") {
+            break;
+        }
+        let part = part.strip_prefix("error: ").unwrap_or(part);
+        if part.is_empty() {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(if part.starts_with("tip:") { "; " } else { " " });
+        }
+        line.push_str(part);
+    }
+    format!("{line} (see --help)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn usage(args: &[&str]) -> String {
+        usage_error(&Cli::try_parse_from(args).unwrap_err())
+    }
+
+    #[test]
+    fn clap_messages_are_kept_whole() {
+        assert_eq!(
+            usage(&["href-counter", "crawl"]),
+            "the following required arguments were not provided: <URL> (see --help)"
+        );
+        let typo = usage(&["href-counter", "--formt", "json", "x"]);
+        assert!(typo.contains("unexpected argument '--formt'"), "{typo}");
+        assert!(
+            typo.contains("tip: a similar argument exists: '--format'"),
+            "{typo}"
+        );
+        let value = usage(&["href-counter", "--format", "nope", "x"]);
+        assert!(
+            value.contains("[possible values: compat, report, json, ndjson, csv, markdown]"),
+            "{value}"
+        );
+        let count = usage(&["href-counter", "crawl", "--max-pages", "abc", "http://x/"]);
+        assert_eq!(
+            count,
+            "invalid value 'abc' for '--max-pages <N>': expected a whole number (0, 1, 2...) \
+             (see --help)"
+        );
+        assert!(!count.contains('\n'));
+    }
+}

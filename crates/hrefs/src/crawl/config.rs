@@ -1,0 +1,101 @@
+//! How to crawl: the settings a front end fills in, with the library's defaults.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::url::Scope;
+use crate::Error;
+
+/// The product token robots.txt groups are matched against.
+pub const ROBOTS_AGENT: &str = "href-counter";
+
+/// Longest wait a `Retry-After` or a robots.txt `crawl-delay` may impose; longer asks are
+/// treated as this, so that one line of a server's cannot stall a crawl for days.
+pub(super) const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// How to crawl.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    /// What counts as the site: the seed's host, or its registrable domain.
+    pub scope: Scope,
+    /// Only URLs matching one of these patterns (`*` matches anything) are crawled as pages;
+    /// empty means all of the site.
+    pub include: Vec<String>,
+    /// URLs matching one of these patterns are not crawled as pages (links to them are still
+    /// checked).
+    pub exclude: Vec<String>,
+    /// Link hops from the seed beyond which pages are only checked, not parsed.
+    pub max_depth: Option<u32>,
+    /// Pages parsed at most; further links are only checked.
+    pub max_pages: Option<usize>,
+    /// Requests in flight at once, all hosts together.
+    pub concurrency: usize,
+    /// Requests in flight at once on one host.
+    pub per_host: usize,
+    /// Least time between the starts of two requests to one host.
+    pub interval: Duration,
+    /// Honour robots.txt (and its crawl-delay) for the site's pages.
+    pub robots: bool,
+    /// Seed the crawl with the site's sitemaps too.
+    pub sitemaps: bool,
+    /// Check links to other sites too (HEAD, then GET where HEAD is refused).
+    pub check_external: bool,
+    /// Retries of a request that failed on the network or was answered 429/503.
+    pub retries: u32,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> CrawlConfig {
+        CrawlConfig {
+            scope: Scope::Host,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_depth: None,
+            max_pages: None,
+            concurrency: 16,
+            per_host: 8,
+            interval: Duration::ZERO,
+            robots: true,
+            sitemaps: true,
+            check_external: false,
+            retries: 2,
+        }
+    }
+}
+
+/// The URL a crawl starts from, as given: an absolute `http://` or `https://` URL with a host.
+pub fn seed_url(raw: &str) -> Result<Url, Error> {
+    let invalid = |reason: String| Error::InvalidUrl {
+        input: raw.to_string(),
+        reason,
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(
+            "a crawl starts from an http:// or https:// URL".into(),
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds() {
+        assert!(seed_url(" https://example.com/ ").is_ok());
+        for (raw, why) in [
+            (
+                "ftp://example.com/",
+                "a crawl starts from an http:// or https:// URL",
+            ),
+            ("example.com", "relative URL without a base"),
+            ("http://", "empty host"),
+        ] {
+            let err = seed_url(raw).unwrap_err().to_string();
+            assert_eq!(err, format!("invalid url '{raw}': {why}"));
+        }
+    }
+}

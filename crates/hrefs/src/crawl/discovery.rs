@@ -1,0 +1,155 @@
+//! What a crawl learns about a site besides its pages: robots.txt, fetched once per host
+//! before its first page, and the sitemaps, whose pages no link leads to are crawled last.
+
+use std::collections::{HashSet, VecDeque};
+
+use url::Url;
+
+use super::config::ROBOTS_AGENT;
+use super::model::{ErrorKind, VisitError};
+use super::worker::Done;
+use crate::fetch::{FetchError, Fetcher, Response};
+use crate::robots::{self, Robots};
+use crate::sitemap::{self, Sitemap};
+
+/// Sitemap files fetched at most, indexes included: a runaway index cannot stall the crawl.
+const MAX_SITEMAPS: usize = 100;
+
+/// What fetching one sitemap came to.
+pub(super) enum SitemapOutcome {
+    /// Read: its pages, or the sitemaps it indexes.
+    Read(Sitemap),
+    /// A guessed `/sitemap.xml` that does not exist, which is no error.
+    Absent,
+    /// It could not be read, and why.
+    Failed(String),
+}
+
+/// The sitemaps of a crawl: those asked for, those waiting to be fetched, and the pages they
+/// list.
+#[derive(Default)]
+pub(super) struct Sitemaps {
+    requested: HashSet<String>,
+    queue: VecDeque<(Url, bool)>,
+    pub(super) pages: Vec<Url>,
+    pub(super) errors: Vec<String>,
+    released: bool,
+}
+
+impl Sitemaps {
+    /// The sitemaps of the site of `origin`: those robots.txt names, else `/sitemap.xml`.
+    pub(super) fn candidates_from(&mut self, origin: &Url, named: &[Url]) {
+        if named.is_empty() {
+            if let Ok(default) = origin.join("/sitemap.xml") {
+                self.queue(default, true);
+            }
+        }
+        for url in named {
+            self.queue(url.clone(), false);
+        }
+    }
+
+    /// Queues a sitemap once; `guessed` for `/sitemap.xml` tried without being named.
+    fn queue(&mut self, url: Url, guessed: bool) {
+        if self.requested.len() < MAX_SITEMAPS && self.requested.insert(url.as_str().to_string()) {
+            self.queue.push_back((url, guessed));
+        }
+    }
+
+    /// The sitemaps to fetch now.
+    pub(super) fn take_queued(&mut self) -> impl Iterator<Item = (Url, bool)> + '_ {
+        self.queue.drain(..)
+    }
+
+    /// Takes in a fetched sitemap: an index's sitemaps are queued, a sitemap's pages kept.
+    pub(super) fn read(&mut self, url: &Url, outcome: SitemapOutcome) {
+        match outcome {
+            SitemapOutcome::Read(map) if map.kind == sitemap::Kind::Index => {
+                for child in map.urls {
+                    self.queue(child, false);
+                }
+            }
+            SitemapOutcome::Read(map) => self.pages.extend(map.urls),
+            SitemapOutcome::Absent => {}
+            SitemapOutcome::Failed(why) => self.errors.push(format!("{url}: {why}")),
+        }
+    }
+
+    /// The listed pages, once: the crawl takes them in when links lead nowhere new.
+    pub(super) fn release(&mut self) -> Option<&[Url]> {
+        if self.released {
+            return None;
+        }
+        self.released = true;
+        Some(&self.pages)
+    }
+}
+
+/// Fetches the robots.txt of the host of `url`.
+pub(super) async fn fetch_robots(fetcher: Fetcher, url: Url, host: String) -> Done {
+    let robots_url = url.join("/robots.txt").expect("an http url takes a path");
+    // Unreachable or failing: RFC 9309 says to assume everything is disallowed.
+    let unreadable = |why: String| {
+        let reason = format!("{robots_url} could not be read ({why}), so the site is not crawled");
+        (
+            Robots::disallow_all(),
+            Some(VisitError::new(ErrorKind::RobotsUnreadable, reason)),
+        )
+    };
+    let (robots, unreadable) = match fetcher.get(&robots_url).await {
+        Ok(mut response) => {
+            let status = response.status();
+            // One byte past the limit lets the parser see that the last line was cut.
+            match read_all(&mut response, robots::MAX_SIZE as u64 + 1).await {
+                Ok(_) if status >= 500 || status == 429 => {
+                    unreadable(format!("http status {status}"))
+                }
+                Ok(body) => (Robots::from_status(status, &body, ROBOTS_AGENT), None),
+                Err(e) => unreadable(e.to_string()),
+            }
+        }
+        Err(e) => unreadable(e.to_string()),
+    };
+    Done::Robots {
+        host,
+        robots,
+        unreadable,
+    }
+}
+
+/// Fetches one sitemap; `guessed` when the site did not name it.
+pub(super) async fn fetch_sitemap(fetcher: Fetcher, url: Url, guessed: bool, host: String) -> Done {
+    let outcome = match fetcher.get(&url).await {
+        Err(e) => SitemapOutcome::Failed(e.to_string()),
+        Ok(mut response) => {
+            let status = response.status();
+            if guessed && matches!(status, 404 | 410) {
+                SitemapOutcome::Absent
+            } else if !(200..300).contains(&status) {
+                SitemapOutcome::Failed(format!("http status {status}"))
+            } else {
+                match read_all(&mut response, sitemap::MAX_SIZE as u64 + 1).await {
+                    Err(e) => SitemapOutcome::Failed(e.to_string()),
+                    Ok(body) => match sitemap::parse(&body) {
+                        Ok(map) => SitemapOutcome::Read(map),
+                        Err(e) => SitemapOutcome::Failed(e.to_string()),
+                    },
+                }
+            }
+        }
+    };
+    Done::Sitemap { host, url, outcome }
+}
+
+/// The whole body, or as much as `limit` allows (the rest is not read).
+async fn read_all(response: &mut Response, limit: u64) -> Result<Vec<u8>, FetchError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = (limit as usize).saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() as u64 >= limit {
+            break;
+        }
+    }
+    Ok(body)
+}

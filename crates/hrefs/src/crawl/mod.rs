@@ -1,0 +1,237 @@
+//! Whole-site crawl: breadth-first from a seed URL, politely, checking every link it finds.
+//!
+//! The crawl draws jobs from the [`frontier`] (scheduling, per-host limits, robots.txt) and
+//! runs each as a [`worker`] task (fetch, retries, parsing) with a bounded number in flight;
+//! it is over when the frontier is empty and nothing is in flight. Pages of the site are
+//! fetched and, when HTML, parsed for their links, which go into the link [`graph`]; every
+//! other link target is only checked for its status (external ones only when asked).
+//! `429` and `503` answers are retried after their `Retry-After` ([`retry`]). Sitemaps
+//! ([`discovery`]) add the pages no link leads to, once the link graph is exhausted; click
+//! [`depths`] are settled from the link graph at the end.
+
+mod config;
+mod depths;
+mod discovery;
+mod frontier;
+pub mod graph;
+mod model;
+mod retry;
+mod worker;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+use url::Url;
+
+pub use config::{seed_url, CrawlConfig, ROBOTS_AGENT};
+pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit, VisitError};
+
+use crate::fetch::Fetcher;
+use crate::report::PageLinks;
+use crate::url::normalize;
+use discovery::Sitemaps;
+use frontier::Frontier;
+use graph::Links;
+use worker::{Done, Parsed};
+
+/// Crawls the site of `seed` until done or until `stop` completes; calls `on_visit` as each
+/// URL is done (for streaming output). What was found up to a stop is returned all the same;
+/// an error from `on_visit` ends the crawl and is returned.
+pub async fn crawl(
+    seed: &Url,
+    config: &CrawlConfig,
+    fetcher: &Fetcher,
+    stop: impl Future<Output = ()>,
+    mut on_visit: impl FnMut(&Visit, Option<&PageLinks>, &Progress) -> std::io::Result<()>,
+) -> std::io::Result<Crawl> {
+    let started = Instant::now();
+    let seed = normalize(seed);
+    let mut state = State::new(&seed, config, fetcher.clone());
+    state
+        .frontier
+        .enqueue(&mut state.links, seed.clone(), Some(0), None);
+    if config.sitemaps {
+        state.sitemaps.candidates_from(&seed, &[]);
+    }
+    let mut tasks: JoinSet<Done> = JoinSet::new();
+    let mut interrupted = false;
+    tokio::pin!(stop);
+    loop {
+        let wake = state.start_ready(&mut tasks);
+        state.report(tasks.len(), &mut on_visit)?;
+        if tasks.is_empty() {
+            if let Some(at) = wake {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(at.into()) => continue,
+                    _ = &mut stop => { interrupted = true; break; }
+                }
+            }
+            if state.release_sitemap_pages() {
+                continue;
+            }
+            break;
+        }
+        let sleep = tokio::time::sleep_until(wake.unwrap_or_else(far_future).into());
+        tokio::select! {
+            done = tasks.join_next() => {
+                if let Some(Ok(done)) = done {
+                    state.handle(done);
+                }
+            }
+            _ = sleep, if wake.is_some() => {}
+            _ = &mut stop => { interrupted = true; break; }
+        }
+    }
+    tasks.abort_all();
+    state.report(0, &mut on_visit)?;
+    depths::settle_depths(&mut state.visits, &state.links, seed.as_str());
+    Ok(Crawl {
+        seed: seed.to_string(),
+        visits: state.visits,
+        links: state.links,
+        fragments: state.fragments,
+        sitemap_urls: state.sitemaps.pages.iter().map(Url::to_string).collect(),
+        sitemap_errors: state.sitemaps.errors,
+        interrupted,
+        elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(3600)
+}
+
+/// A crawl under way: the frontier, what is done, and the link graph.
+struct State {
+    frontier: Frontier,
+    sitemaps: Sitemaps,
+    /// Whether to read the sitemaps robots.txt names.
+    read_sitemaps: bool,
+    /// Visits done, in order.
+    visits: Vec<Visit>,
+    /// Each done visit's fragment targets, by visit index.
+    fragments: Vec<Fragments>,
+    /// Visits done and not yet handed to the caller, with their page's links.
+    fresh: Vec<(Visit, Option<Box<Parsed>>)>,
+    links: Links,
+}
+
+impl State {
+    fn new(seed: &Url, config: &CrawlConfig, fetcher: Fetcher) -> State {
+        State {
+            frontier: Frontier::new(seed, config, fetcher),
+            sitemaps: Sitemaps::default(),
+            read_sitemaps: config.sitemaps,
+            visits: Vec::new(),
+            fragments: Vec::new(),
+            fresh: Vec::new(),
+            links: Links::default(),
+        }
+    }
+
+    fn start_ready(&mut self, tasks: &mut JoinSet<Done>) -> Option<Instant> {
+        let mut disallowed = Vec::new();
+        let wake = self.frontier.start_ready(
+            tasks,
+            self.sitemaps.take_queued(),
+            &mut disallowed,
+            Instant::now(),
+        );
+        self.fresh
+            .extend(disallowed.into_iter().map(|visit| (visit, None)));
+        wake
+    }
+
+    fn handle(&mut self, done: Done) {
+        match done {
+            Done::Visit {
+                host,
+                visit,
+                parsed,
+            } => {
+                self.frontier.release(&host);
+                self.note_visit(*visit, parsed);
+            }
+            Done::Retry { host, job, wait } => {
+                self.frontier.release(&host);
+                self.frontier.retry(&host, job, wait);
+            }
+            Done::Robots {
+                host,
+                robots,
+                unreadable,
+            } => {
+                self.frontier.release(&host);
+                if self.read_sitemaps {
+                    if let Ok(origin) = Url::parse(&format!("{host}/")) {
+                        self.sitemaps.candidates_from(&origin, robots.sitemaps());
+                    }
+                }
+                self.frontier.robots_known(host, robots, unreadable);
+            }
+            Done::Sitemap { host, url, outcome } => {
+                self.frontier.release(&host);
+                self.sitemaps.read(&url, outcome);
+            }
+        }
+    }
+
+    /// Hands the visits done since the last call to `on_visit`, and keeps them.
+    fn report(
+        &mut self,
+        in_flight: usize,
+        on_visit: &mut impl FnMut(&Visit, Option<&PageLinks>, &Progress) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for (visit, parsed) in self.fresh.drain(..) {
+            let progress = Progress {
+                done: self.visits.len() + 1,
+                queued: self.frontier.len(),
+                in_flight,
+            };
+            on_visit(&visit, parsed.as_ref().map(|p| &p.links), &progress)?;
+            self.visits.push(visit);
+            self.fragments
+                .push(parsed.map(|p| p.fragments).unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    fn note_visit(&mut self, mut visit: Visit, mut parsed: Option<Box<Parsed>>) {
+        if let Some(final_url) = visit.final_url.as_deref() {
+            // A redirect to a page already seen: its links are that page's, don't count them
+            // twice.
+            if visit.page.is_some() && !self.frontier.mark_seen(&mut self.links, final_url) {
+                visit.page = None;
+                parsed = None;
+            }
+        }
+        if let Some(page) = &parsed {
+            let index = u32::try_from(self.visits.len() + self.fresh.len())
+                .expect("fewer than 4 billion visits");
+            let targets = self.links.add_page(index, &page.links, !visit.nofollow);
+            let depth = visit.depth.map(|d| d + 1);
+            for target in targets {
+                self.frontier
+                    .enqueue(&mut self.links, target, depth, Some(&visit.url));
+            }
+        }
+        self.fresh.push((visit, parsed));
+    }
+
+    /// Once links lead nowhere new: the sitemap's pages no link led to. Returns whether any
+    /// were queued.
+    fn release_sitemap_pages(&mut self) -> bool {
+        let Some(pages) = self.sitemaps.release() else {
+            return false;
+        };
+        let pages: Vec<Url> = pages.iter().map(normalize).collect();
+        let before = self.frontier.len();
+        for page in pages {
+            if self.frontier.on_site(&page) {
+                self.frontier.enqueue(&mut self.links, page, None, None);
+            }
+        }
+        self.frontier.len() > before
+    }
+}

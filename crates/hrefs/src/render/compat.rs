@@ -1,0 +1,41 @@
+//! The original tool's output: `{"internal":N,"external":M}` for one page, and a JSON line
+//! with the input and counts (or error) per page for several.
+
+use std::io::{self, Write};
+
+use super::error_object;
+use crate::sink::{PageResult, PageSink};
+
+pub(super) struct Compat<W> {
+    many: bool,
+    w: W,
+}
+
+impl<W: Write> Compat<W> {
+    pub(super) fn new(many: bool, w: W) -> Self {
+        Compat { many, w }
+    }
+}
+
+impl<W: Write> PageSink for Compat<W> {
+    fn page(&mut self, input: &str, result: &PageResult) -> io::Result<()> {
+        match (result, self.many) {
+            (Ok(r), false) => writeln!(self.w, "{}", r.counts.to_json()),
+            // Alone, a failed page prints nothing, as the original did: the error is on stderr.
+            (Err(_), false) => Ok(()),
+            (Ok(r), true) => {
+                let line = serde_json::json!({
+                    "input": input,
+                    "internal": r.counts.internal,
+                    "external": r.counts.external,
+                });
+                writeln!(self.w, "{line}")
+            }
+            (Err(e), true) => writeln!(self.w, "{}", error_object(input, e)),
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}

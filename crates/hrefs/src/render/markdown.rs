@@ -1,0 +1,210 @@
+//! Markdown: a page's summary and table of links, or a crawl's rating, totals, audits,
+//! findings and lowest-rated pages. Web text goes into cells through [`md_cell`], so it can
+//! neither end a cell nor reach a terminal as control characters.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::escape::md_cell;
+use super::text::{fetch_summary, link_text};
+use crate::report::PageReport;
+use crate::sink::{CrawlSink, PageResult, PageSink};
+use crate::site_report::SiteReport;
+
+pub(super) struct PageMarkdown<W> {
+    w: W,
+}
+
+impl<W: Write> PageMarkdown<W> {
+    pub(super) fn new(w: W) -> Self {
+        PageMarkdown { w }
+    }
+}
+
+impl<W: Write> PageSink for PageMarkdown<W> {
+    fn page(&mut self, input: &str, result: &PageResult) -> io::Result<()> {
+        match result {
+            Ok(r) => self.w.write_all(page_markdown(r).as_bytes()),
+            Err(e) => writeln!(
+                self.w,
+                "## {}\n\nerror: {}\n",
+                md_cell(input),
+                md_cell(&e.to_string())
+            ),
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+pub(super) struct CrawlMarkdown<W> {
+    w: W,
+}
+
+impl<W: Write> CrawlMarkdown<W> {
+    pub(super) fn new(w: W) -> Self {
+        CrawlMarkdown { w }
+    }
+}
+
+impl<W: Write> CrawlSink for CrawlMarkdown<W> {
+    fn report(&mut self, report: &SiteReport) -> io::Result<()> {
+        self.w.write_all(crawl_markdown(report).as_bytes())?;
+        self.w.flush()
+    }
+}
+
+fn page_markdown(r: &PageReport) -> String {
+    let mut s = String::new();
+    let page = r.url.as_deref().unwrap_or(&r.input);
+    let _ = writeln!(s, "## {}\n", md_cell(page));
+    let _ = writeln!(s, "| | |\n|---|---|");
+    let _ = writeln!(s, "| fetched | {} |", md_cell(&fetch_summary(r)));
+    for hop in &r.redirects {
+        let _ = writeln!(s, "| redirect | {} {} |", hop.status, md_cell(&hop.url));
+    }
+    let _ = writeln!(s, "| internal (compat) | {} |", r.counts.internal);
+    let _ = writeln!(s, "| external (compat) | {} |", r.counts.external);
+    let _ = writeln!(s, "| not parsable by Go | {} |", r.counts.unparsable);
+    let _ = writeln!(s, "\n### Links by kind\n\n| kind | links |\n|---|---:|");
+    for (k, n) in r.kinds.iter().filter(|(_, n)| *n > 0) {
+        let _ = writeln!(s, "| {k} | {n} |");
+    }
+    if !r.rel.is_empty() {
+        let _ = writeln!(s, "\n### rel\n\n| rel | links |\n|---|---:|");
+        for (token, per_kind) in &r.rel {
+            let _ = writeln!(s, "| {token} | {} |", per_kind.total());
+        }
+    }
+    if !r.external_domains.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### External domains\n\n| domain | links |\n|---|---:|"
+        );
+        for d in &r.external_domains {
+            let _ = writeln!(s, "| {} | {} |", md_cell(&d.domain), d.links);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n### Links\n\n| line | kind | href | text | rel |\n|---:|---|---|---|---|"
+    );
+    for l in &r.links {
+        let _ = writeln!(
+            s,
+            "| {}:{} | {} | `{}` | {} | {} |",
+            l.line,
+            l.column,
+            l.kind,
+            md_cell(&l.href).replace('`', "'"),
+            md_cell(&link_text(l, false)),
+            md_cell(&l.rel.join(" "))
+        );
+    }
+    s.push('\n');
+    s
+}
+
+/// A Markdown summary: rating, totals, audits, findings (errors and warnings first).
+fn crawl_markdown(report: &SiteReport) -> String {
+    let s = &report.summary;
+    let r = &report.rating;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Link audit of {}\n", s.seed);
+    let _ = writeln!(
+        out,
+        "**SEO rating: {:.1}/100 ({})** over {} pages.{}\n",
+        r.score,
+        r.grade,
+        s.pages,
+        if s.interrupted {
+            " The crawl was interrupted: this covers what was crawled."
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "| pages | checked | broken | redirected | robots.txt | internal | external | time |"
+    );
+    let _ = writeln!(
+        out,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {:.1} s |\n",
+        s.pages,
+        s.checked,
+        s.broken,
+        s.redirected,
+        s.robots_disallowed,
+        s.internal,
+        s.external,
+        s.elapsed_ms / 1000.0
+    );
+    let _ = writeln!(out, "## Audits\n");
+    let _ = writeln!(out, "| audit | severity | weight | findings | fix |");
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | --- |");
+    for a in &report.audits {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            a.title,
+            a.severity.as_str(),
+            a.weight,
+            a.findings,
+            md_cell(a.fix)
+        );
+    }
+    let findings = report.findings_worst_first();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "\n## Findings\n");
+        let _ = writeln!(
+            out,
+            "| severity | audit | page | line | link | text | detail |"
+        );
+        let _ = writeln!(out, "| --- | --- | --- | ---: | --- | --- | --- |");
+        for f in findings {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                f.severity.as_str(),
+                f.audit.id(),
+                md_cell(&f.page),
+                f.line.map(|l| l.to_string()).unwrap_or_default(),
+                md_cell(f.target.as_deref().unwrap_or("")),
+                md_cell(f.text.as_deref().unwrap_or("")),
+                md_cell(&f.detail)
+            );
+        }
+    }
+    let worst: Vec<_> = {
+        let mut pages: Vec<_> = r.pages.iter().filter(|p| p.score < 100.0).collect();
+        pages.sort_by(|a, b| a.score.total_cmp(&b.score));
+        pages.into_iter().take(20).collect()
+    };
+    if !worst.is_empty() {
+        let _ = writeln!(out, "\n## Lowest rated pages\n");
+        let _ = writeln!(out, "| page | score | grade | points lost to |");
+        let _ = writeln!(out, "| --- | ---: | --- | --- |");
+        for p in worst {
+            let why: Vec<String> = p
+                .deductions
+                .iter()
+                .map(|d| format!("{} ×{} (−{})", d.audit.id(), d.findings, d.points))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {:.1} | {} | {} |",
+                md_cell(&p.page),
+                p.score,
+                p.grade,
+                why.join(", ")
+            );
+        }
+    }
+    out
+}

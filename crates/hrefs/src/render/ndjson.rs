@@ -1,0 +1,70 @@
+//! NDJSON, one JSON object per line: a page's full report per line; for a crawl, each URL as
+//! it is done (flushed at once, so a pipe sees it while the crawl runs), then one line with
+//! the summary, rating, audits and findings.
+
+use std::io::{self, Write};
+
+use super::error_object;
+use crate::crawl::{Progress, Visit};
+use crate::report::{Link, PageLinks};
+use crate::sink::{CrawlSink, PageResult, PageSink};
+use crate::site_report::SiteReport;
+
+pub(super) struct PageNdjson<W> {
+    w: W,
+}
+
+impl<W: Write> PageNdjson<W> {
+    pub(super) fn new(w: W) -> Self {
+        PageNdjson { w }
+    }
+}
+
+impl<W: Write> PageSink for PageNdjson<W> {
+    fn page(&mut self, input: &str, result: &PageResult) -> io::Result<()> {
+        match result {
+            Ok(r) => serde_json::to_writer(&mut self.w, r)?,
+            Err(e) => serde_json::to_writer(&mut self.w, &error_object(input, e))?,
+        }
+        self.w.write_all(b"\n")
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+pub(super) struct CrawlNdjson<W> {
+    w: W,
+}
+
+impl<W: Write> CrawlNdjson<W> {
+    pub(super) fn new(w: W) -> Self {
+        CrawlNdjson { w }
+    }
+}
+
+impl<W: Write> CrawlSink for CrawlNdjson<W> {
+    fn visit(
+        &mut self,
+        visit: &Visit,
+        links: Option<&PageLinks>,
+        _progress: &Progress,
+    ) -> io::Result<()> {
+        let links: Option<Vec<Link>> = links.map(|p| p.iter().map(Link::from).collect());
+        let line = serde_json::json!({ "visit": visit, "links": links });
+        writeln!(self.w, "{line}")?;
+        self.w.flush()
+    }
+
+    fn report(&mut self, report: &SiteReport) -> io::Result<()> {
+        let tail = serde_json::json!({
+            "summary": report.summary,
+            "rating": { "score": report.rating.score, "grade": report.rating.grade },
+            "audits": report.audits,
+            "findings": report.findings,
+        });
+        writeln!(self.w, "{tail}")?;
+        self.w.flush()
+    }
+}
