@@ -615,3 +615,69 @@ fn ndjson_lines_reach_a_pipe_while_the_crawl_runs() {
     assert_eq!(rest[0]["visit"]["url"], server.url("/slow.html"));
     assert!(rest[1].get("summary").is_some(), "{:?}", rest[1]);
 }
+
+#[test]
+fn the_help_s_jq_example_selects_the_broken_urls_of_the_ndjson_lines() {
+    let help = hc(&["crawl", "--help"]);
+    let example = help.stdout();
+    // `jq -c 'select(.visit.status >= 400)'`: the path the example filters on.
+    let path = example
+        .split("select(")
+        .nth(1)
+        .and_then(|rest| rest.split(" >= 400)").next())
+        .unwrap_or_else(|| panic!("no jq example in crawl --help:\n{example}"));
+    let server = problem_site();
+    let url = server.url("/");
+    let out = hc(&["crawl", "--quiet", "--format", "ndjson", &url]);
+    let broken: Vec<Value> = out
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|line| {
+            let field = path
+                .split('.')
+                .filter(|key| !key.is_empty())
+                .fold(line, |value, key| &value[key]);
+            field.as_u64().is_some_and(|status| status >= 400)
+        })
+        .collect();
+    assert_eq!(broken.len(), 1, "{path} selects {broken:?}");
+    assert_eq!(broken[0]["visit"]["url"], server.url("/missing.html"));
+}
+
+#[test]
+fn web_text_reaches_no_crawl_report_as_control_characters() {
+    let hostile = "\u{1b}[31mred\u{1b}[0m \u{9b}2J \u{202e}txet\u{7}";
+    let server = TestServer::start(vec![
+        ("/", Route::html(format!("<a href=\"/gone\">{hostile}</a>"))),
+        ("/robots.txt", Route::status(404).content_type("text/plain")),
+    ]);
+    let url = server.url("/");
+    for format in ["markdown", "csv", "html", "junit", "json", "ndjson"] {
+        let out = hc(&["crawl", "--quiet", "--no-sitemap", "--format", format, &url]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        let report = out.stdout();
+        let unsafe_chars: Vec<char> = report
+            .chars()
+            .filter(|&c| {
+                (c.is_control() && !matches!(c, '\n' | '\t'))
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+            .collect();
+        // JSON keeps web text exact: what it cannot hold as it is, it escapes (\u001b);
+        // C1 controls and bidi marks are valid JSON string characters, and stay data.
+        let allowed: &[char] = if format.contains("json") {
+            &['\u{9b}', '\u{202e}']
+        } else {
+            &[]
+        };
+        assert!(
+            unsafe_chars.iter().all(|c| allowed.contains(c)),
+            "{format} lets {unsafe_chars:?} through:\n{report}"
+        );
+        assert!(
+            report.contains("red"),
+            "{format} lost the link text:\n{report}"
+        );
+    }
+}

@@ -34,7 +34,8 @@ pub(crate) fn md_cell(s: &str) -> String {
 }
 
 /// Text for XML and HTML: the five special characters escaped, control characters other
-/// than line feed and tab dropped (XML 1.0 cannot carry most of them at all).
+/// than line feed and tab dropped (XML 1.0 cannot carry most of them at all), and bidi
+/// controls dropped too, so that link text cannot reorder what a browser shows after it.
 pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -44,7 +45,7 @@ pub(crate) fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c if is_unsafe(c) && !matches!(c, '\n' | '\t') => {}
             c => out.push(c),
         }
     }
@@ -95,7 +96,7 @@ mod tests {
     #[test]
     fn xml_text() {
         assert_eq!(
-            xml("<a href=\"x\">&'\u{1}"),
+            xml("<a href=\"x\">&'\u{1}\u{202e}\u{2066}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
     }
