@@ -47,8 +47,9 @@ pub(crate) struct Cli {
     #[arg(long, conflicts_with = "format")]
     pub(crate) report: bool,
 
-    /// What counts as the same site in reports: the host, or the registrable domain
-    /// (www.example.com and example.com are one site). The compat counts never change.
+    /// What counts as the same site in reports: the host and port, or the registrable domain
+    /// on any port (www.example.com and example.com are one site). The compat counts never
+    /// change.
     #[arg(long, default_value = "host", value_parser = parse_scope)]
     pub(crate) scope: Scope,
 
@@ -104,8 +105,8 @@ Examples:
   href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.visit.status >= 400)'
   href-counter crawl --check-external --fail-on error https://staging.example.com/
 
-The crawl is breadth-first from URL over the pages of its site (same host, or same registrable
-domain with --scope domain), honouring robots.txt and seeded also from the site's sitemaps.
+The crawl is breadth-first from URL over the pages of its site (same host and port, or same
+registrable domain with --scope domain), honouring robots.txt and seeded also from the site's sitemaps.
 Pages are parsed for links; every link target is checked (other sites' only with
 --check-external). Depth is counted in link hops: URL itself is depth 0, the pages it links to
 depth 1, and so on.
@@ -129,7 +130,7 @@ pub(crate) struct CrawlArgs {
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 
-    /// What counts as the site: the start URL's host, or its registrable domain.
+    /// What counts as the site: the start URL's host and port, or its registrable domain.
     #[arg(long, default_value = "host", value_parser = parse_scope)]
     pub(crate) scope: Scope,
 

@@ -3,8 +3,7 @@
 //!
 //! A site's pages repeat the same navigation links, texts, targets and section names on every
 //! page, so interning makes the graph grow with the number of links, at 32 bytes each,
-//! not with their text: a 100,000-page crawl keeps its millions of links in a few hundred MB
-//! (`bench/crawl-memory.sh` measures it).
+//! not with their text (`bench/crawl-memory.sh` measures what that comes to).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -92,8 +91,8 @@ pub fn rel_names(bits: u8) -> String {
 }
 
 /// Every distinct string of a crawl, once, back to back in one buffer: a symbol is a string's
-/// number. One allocation per string and a hash table of boxed strings took about twice the
-/// memory, and a lookup touched one more cache line.
+/// number: no allocation per string, and a lookup touches the string itself only when the
+/// hash it keeps beside the symbol matches.
 ///
 /// Hashing is foldhash with a random seed per crawl: several times faster than the standard
 /// SipHash on these short strings, and a page cannot choose strings that collide.
@@ -188,8 +187,7 @@ pub struct Links {
     /// from every page, or at many places, is parsed and normalised once.
     targets: HashMap<Sym, Sym, RandomState>,
     /// Each visit's links in document order, by visit index: one allocation of the exact size
-    /// per page. (One vector for the whole crawl, grown by doubling, had a quarter of itself
-    /// unused on average and was copied whole at each growth.)
+    /// per page, never grown or copied.
     pages: Vec<Box<[Edge]>>,
     /// Where each visit's links start in the sequence of all the crawl's links.
     starts: Vec<usize>,

@@ -1,14 +1,13 @@
 //! Output rendered on every core and written in order: the links of a large crawl are most
 //! of its report, and rendering them on every core halves the time the report takes.
 
-/// Link edges rendered at a time by [`write_blocks`]: about a quarter of a megabyte of JSON
-/// (a megabyte, with each thread two blocks ahead, added 4 MB to a crawl's peak memory).
+/// Link edges rendered at a time by [`write_blocks`]: about a quarter of a megabyte of JSON,
+/// small, since each thread holds two blocks ahead of the writer.
 pub(super) const BLOCK: usize = 1024;
 
 /// Writes `blocks` pieces of output in order, each rendered by `render(block, buf)` on one of
-/// a few threads while this thread writes: the links of a large crawl are most of its report,
-/// and rendering them on every core halves the time the report takes. Memory stays bounded:
-/// each thread renders at most two blocks ahead of the writer.
+/// a few threads while this thread writes. Memory stays bounded: each thread renders at most
+/// two blocks ahead of the writer.
 pub(super) fn write_blocks(
     out: &mut impl std::io::Write,
     blocks: usize,

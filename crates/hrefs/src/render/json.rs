@@ -164,8 +164,8 @@ fn links_json(report: &SiteReport, range: Range<usize>, plain: &PlainStrings, bu
 }
 
 /// Which of a crawl's strings JSON writes as they are (no byte to escape), a bit each, worked
-/// out once: links repeat the same URLs and texts page after page, and looking at every byte
-/// again for each link was a third of the work of rendering them.
+/// out once: links repeat the same URLs and texts page after page, so each is looked at
+/// once, not once per link.
 struct PlainStrings(Vec<u64>);
 
 impl PlainStrings {
