@@ -62,14 +62,16 @@ add_once() {   # add_once ARRAY VALUE
     [[ " ${list[*]} " == *" $2 "* ]] || list+=("$2")
 }
 
-# Fills `missing` with the packages whose pieces are not all there; with --check, says which.
+# Fills `missing` with the packages whose pieces are not all there and `absent` with those
+# pieces; with --check, says which.
 find_missing() {
-    missing=()
+    missing=() absent=()
     local line package what
     for line in "${needs[@]}"; do
         read -r package what <<<"$line"
         present "$what" && continue
         ((check)) && echo "setup-test-deps: $what is missing (package $package): $fix"
+        absent+=("$what")
         add_once missing "$package"
     done
 }
@@ -136,7 +138,7 @@ installing=("${missing[@]}")
 find_missing
 if ((${#missing[@]})); then
     cat "$log" >&2
-    echo "setup-test-deps: installed ${installing[*]}, yet still missing: ${missing[*]}" >&2
+    echo "setup-test-deps: installed ${installing[*]}, yet still missing: ${absent[*]}" >&2
     exit 1
 fi
 echo "setup-test-deps: done"
