@@ -369,21 +369,11 @@ mod tests {
             "./a:b",
         ];
         let alphabet: Vec<char> = "ab./?#:%\\' é-=&".chars().collect();
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut random = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = test_server::Rng::new(0x9E37_79B9_7F4A_7C15);
         let mut hrefs: Vec<String> = hand_picked.iter().map(|s| s.to_string()).collect();
         for _ in 0..20_000 {
-            let len = random() % 9;
-            hrefs.push(
-                (0..len)
-                    .map(|_| alphabet[(random() % alphabet.len() as u64) as usize])
-                    .collect(),
-            );
+            let len = rng.below(9);
+            hrefs.push((0..len).map(|_| *rng.pick(&alphabet)).collect());
         }
         let mut answered = 0;
         for base in bases {

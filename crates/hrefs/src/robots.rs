@@ -855,19 +855,11 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = test_server::Rng::new(0x2545_F491_4F6C_DD1D);
         let alphabet = b"*$%/?#:\n\r \tAaZz09\xC3\xA9\xFFuser-agentdisallow";
         for _ in 0..500 {
-            let len = (next() % 200) as usize;
-            let body: Vec<u8> = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+            let len = rng.below(200);
+            let body: Vec<u8> = (0..len).map(|_| *rng.pick(alphabet)).collect();
             let mut file = b"User-agent: *\nDisallow: ".to_vec();
             file.extend_from_slice(&body);
             let robots = Robots::parse(&file, AGENT);

@@ -659,13 +659,7 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = test_server::Rng::new(0x9E37_79B9_7F4A_7C15);
         let pieces: &[&[u8]] = &[
             b"<",
             b">",
@@ -705,11 +699,11 @@ mod tests {
             if round % 2 == 0 {
                 body.extend_from_slice(b"<urlset>");
             }
-            for _ in 0..next() % 40 {
+            for _ in 0..rng.below(40) {
                 if round % 3 == 0 {
-                    body.push(next() as u8);
+                    body.push(rng.next_u64() as u8);
                 } else {
-                    body.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+                    body.extend_from_slice(rng.pick::<&[u8]>(pieces));
                 }
             }
             if let Ok(map) = parse(&body) {

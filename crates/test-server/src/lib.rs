@@ -6,6 +6,8 @@
 //! it works the same from plain `#[test]`s, from `#[tokio::test]`s and for child processes
 //! spawned by tests, and it stops, cutting every open connection, when dropped.
 //!
+//! The crate also holds [`Rng`], the seeded generator that every randomised test shares.
+//!
 //! ```
 //! use test_server::{Route, TestServer};
 //!
@@ -26,11 +28,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 mod conn;
+mod rng;
 mod route;
 #[cfg(test)]
 mod tests;
 mod tls;
 
+pub use rng::Rng;
 pub use route::Route;
 
 use conn::Shared;

@@ -2,6 +2,8 @@
 
 // Every python3.11-doc page through the real binary, against the original Go tool's answers.
 mod corpus;
+// scripts/setup-test-deps.sh --check: what the tests need from the machine is installed.
+mod prerequisites;
 
 // Running the binary, the error-line contract, temp dirs and a self-aware HTTP server.
 mod support;

@@ -1,9 +1,9 @@
 //! Hostile and broken pages: the binary answers (exit 0) or fails cleanly, never panics.
 //! Where the compat rules fix the answer, the exact line is asserted.
 
-use test_server::{Route, TestServer};
+use test_server::{Rng, Route, TestServer};
 
-use crate::support::{garbage, hc, run};
+use crate::support::{hc, run};
 
 /// Serves `body` as HTML and runs the binary on it with `args` before the URL.
 fn serve_and_run(body: Vec<u8>, args: &[&str]) -> crate::support::Run {
@@ -16,7 +16,7 @@ fn serve_and_run(body: Vec<u8>, args: &[&str]) -> crate::support::Run {
 
 #[test]
 fn random_bytes_are_a_page_without_links() {
-    let body = garbage(1 << 20, 0x5EED);
+    let body = Rng::new(0x5EED).bytes(1 << 20);
     assert!(
         std::str::from_utf8(&body).is_err(),
         "the garbage must not be utf-8"
@@ -30,7 +30,7 @@ fn random_bytes_are_a_page_without_links() {
 
 #[test]
 fn random_bytes_from_standard_input() {
-    let body = garbage(1 << 20, 42);
+    let body = Rng::new(42).bytes(1 << 20);
     let out = run(&["--report", "-"], &[], Some(&body));
     assert!(out.assert_clean(), "garbage is still a page");
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use encoding_rs::UTF_8;
+use test_server::Rng;
 
 /// What one anchor looks like in these tests: its hrefs, and its text when collected.
 #[derive(Debug, PartialEq, Eq, Clone)]
@@ -34,22 +35,11 @@ fn run(chunks: &[&[u8]], options: ExtractOptions) -> (Vec<Seen>, PageFacts) {
     (seen, facts)
 }
 
-/// A small deterministic generator, so failures can be replayed from the printed seed.
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-fn split_random<'a>(input: &'a [u8], rng: &mut XorShift, max: usize) -> Vec<&'a [u8]> {
+fn split_random<'a>(input: &'a [u8], rng: &mut Rng, max: usize) -> Vec<&'a [u8]> {
     let mut out = Vec::new();
     let mut rest = input;
     while !rest.is_empty() {
-        let n = (1 + rng.next() as usize % max).min(rest.len());
+        let n = (1 + rng.below(max)).min(rest.len());
         out.push(&rest[..n]);
         rest = &rest[n..];
     }
@@ -78,7 +68,7 @@ fn extract_all_ways(input: &[u8], options: ExtractOptions) -> Vec<Seen> {
         assert_eq!(got_facts.fragment_targets, facts.fragment_targets);
     }
     let seed = 0x9E37_79B9_7F4A_7C15 ^ input.len() as u64;
-    let mut rng = XorShift(seed);
+    let mut rng = Rng::new(seed);
     for _ in 0..20 {
         let chunks = split_random(input, &mut rng, 7);
         let (got, got_facts) = run(&chunks, options);
@@ -404,13 +394,11 @@ fn image_alt_and_rel() {
 
 #[test]
 fn garbage_never_panics() {
-    let mut rng = XorShift(0xDEAD_BEEF);
+    let mut rng = Rng::new(0xDEAD_BEEF);
     let alphabet = b"<>/!-?='\"a hrefscriptxdI&#;\n\r\t\x00\xff";
     for _ in 0..300 {
-        let len = rng.next() as usize % 200;
-        let input: Vec<u8> = (0..len)
-            .map(|_| alphabet[rng.next() as usize % alphabet.len()])
-            .collect();
+        let len = rng.below(200);
+        let input: Vec<u8> = (0..len).map(|_| *rng.pick(alphabet)).collect();
         extract_all_ways(
             &input,
             ExtractOptions {
@@ -443,7 +431,7 @@ fn huge_attribute_and_deep_nesting() {
 /// word by word, in UTF-8 pages (where valid non-ASCII text is copied too) and others.
 #[test]
 fn text_fast_path_agrees_with_collapsing() {
-    let mut rng = XorShift(0x7E57_7E57);
+    let mut rng = Rng::new(0x7E57_7E57);
     let pieces: [&[u8]; 12] = [
         b"a",
         b"bc",
@@ -460,8 +448,8 @@ fn text_fast_path_agrees_with_collapsing() {
     ];
     for encoding in [UTF_8, encoding_rs::WINDOWS_1252] {
         for _ in 0..5_000 {
-            let raw: Vec<u8> = (0..rng.next() % 8)
-                .flat_map(|_| pieces[rng.next() as usize % pieces.len()].iter().copied())
+            let raw: Vec<u8> = (0..rng.below(8))
+                .flat_map(|_| rng.pick(&pieces).iter().copied())
                 .collect();
             let (text, _) = encoding.decode_without_bom_handling(&raw);
             let decoded = unescape(text.as_bytes(), false);
