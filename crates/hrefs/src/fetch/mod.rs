@@ -14,6 +14,7 @@
 
 mod config;
 mod error;
+mod proxy;
 
 pub use config::{
     FetchConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT,
@@ -30,6 +31,7 @@ use reqwest::Method;
 use url::Url;
 
 use error::{cause_of, lower_first, request_error};
+use proxy::check_proxy_env;
 
 /// One redirect followed on the way to the final response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,35 +224,6 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Fet
         ));
     }
     Ok(certs)
-}
-
-/// reqwest (without its `socks` feature) would send plain HTTP to a SOCKS proxy and report a
-/// baffling protocol error; refuse up front instead. Same variables, same order as reqwest.
-fn check_proxy_env() -> Result<(), FetchError> {
-    if std::env::var_os("REQUEST_METHOD").is_some() {
-        // Under CGI reqwest ignores proxy variables (httpoxy), so there is nothing to check.
-        return Ok(());
-    }
-    for pair in [
-        ["ALL_PROXY", "all_proxy"],
-        ["HTTPS_PROXY", "https_proxy"],
-        ["HTTP_PROXY", "http_proxy"],
-    ] {
-        let Some((var, value)) = pair
-            .iter()
-            .find_map(|var| std::env::var(var).ok().map(|value| (*var, value)))
-        else {
-            continue;
-        };
-        let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        if let Some(scheme) = scheme.filter(|s| s.starts_with("socks")) {
-            return Err(FetchError::UnsupportedProxy {
-                var: var.to_string(),
-                scheme,
-            });
-        }
-    }
-    Ok(())
 }
 
 fn is_web(url: &Url) -> bool {
