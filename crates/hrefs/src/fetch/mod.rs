@@ -16,12 +16,14 @@ mod client;
 mod config;
 mod error;
 mod proxy;
+mod redirect;
 
 pub use config::{
     FetchConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT,
     USER_AGENT,
 };
 pub use error::{FetchError, RedirectProblem};
+pub use redirect::Redirect;
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -34,15 +36,7 @@ use url::Url;
 use client::{base_builder, client_builder, read_ca_file};
 use error::{cause_of, request_error};
 use proxy::check_proxy_env;
-
-/// One redirect followed on the way to the final response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redirect {
-    /// The URL that answered with a redirect.
-    pub url: Url,
-    /// Its status: 301, 302, 303, 307 or 308.
-    pub status: u16,
-}
+use redirect::{is_web, next_hop, same_resource};
 
 /// Fetches pages; cheap to clone, and meant to be shared so connections are reused.
 #[derive(Debug, Clone)]
@@ -184,35 +178,6 @@ impl Fetcher {
             url = next;
         }
     }
-}
-
-fn is_web(url: &Url) -> bool {
-    matches!(url.scheme(), "http" | "https")
-}
-
-/// Resolves a `Location` header against the URL that sent it.
-fn next_hop(from: &Url, location: &reqwest::header::HeaderValue) -> Result<Url, FetchError> {
-    let raw = String::from_utf8_lossy(location.as_bytes()).into_owned();
-    let bad = |reason: RedirectProblem| FetchError::BadRedirect {
-        url: from.clone(),
-        location: raw.clone(),
-        reason,
-    };
-    // The location is in the message verbatim, which shows what is wrong better than the
-    // parser's terse reason would.
-    let next = from
-        .join(raw.trim())
-        .map_err(|_| bad(RedirectProblem::NotAUrl))?;
-    if !is_web(&next) {
-        return Err(bad(RedirectProblem::NotHttp));
-    }
-    Ok(next)
-}
-
-/// Two URLs name the same resource if they differ only in the fragment, which never reaches
-/// the server: `/a` redirecting to `/a#top` is a loop.
-fn same_resource(a: &Url, b: &Url) -> bool {
-    a.as_str().split('#').next() == b.as_str().split('#').next()
 }
 
 /// The final response of a fetch, after redirects, with its body still to be read.
@@ -369,16 +334,4 @@ impl Response {
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name)?.to_str().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fragments_do_not_make_a_new_resource() {
-        let a = Url::parse("http://h/a").unwrap();
-        assert!(same_resource(&a, &Url::parse("http://h/a#top").unwrap()));
-        assert!(!same_resource(&a, &Url::parse("http://h/a?x").unwrap()));
-    }
 }
