@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::Anchor;
+use super::anchor::Anchor;
 use crate::span::{self, Span};
 
 /// Anchors kept for later, a page's worth in three shared buffers: keeping an anchor costs
