@@ -9,6 +9,8 @@
 //! `<meta>` charset and robots directives, and (on request) the ids that `#fragment` links can
 //! target.
 
+mod anchor;
+mod anchor_log;
 mod entity_table;
 mod tokenizer;
 mod unescape;
@@ -16,11 +18,15 @@ mod unescape;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use encoding_rs::Encoding;
+use anchor::{attr_value, OpenAnchor};
 use tokenizer::{Interest, Name, TokenSink, Tokenizer, ID};
 
-use crate::span::{self, Span};
+// tests.rs checks the text decoding through its `use super::*`.
+#[cfg(test)]
+use anchor::decode_text;
 
+pub use anchor::Anchor;
+pub use anchor_log::AnchorLog;
 pub(crate) use unescape::unescape;
 
 // The tag and attribute names extraction looks for.
@@ -48,242 +54,6 @@ pub struct ExtractOptions {
     pub anchor_details: bool,
     /// Keep the `id`s (and `<a name>`s) of the page, the targets of `#fragment` links.
     pub fragment_targets: bool,
-}
-
-/// One `<a>` start tag with at least one `href` attribute, as the extractor or an
-/// [`AnchorLog`] holds it.
-#[derive(Debug, Clone)]
-pub struct Anchor<'a> {
-    buf: &'a [u8],
-    hrefs: &'a [Range<usize>],
-    rel: Option<Range<usize>>,
-    target: Option<Range<usize>>,
-    text: &'a [u8],
-    alt: &'a [u8],
-    line: u64,
-    column: u64,
-}
-
-impl Anchor<'_> {
-    /// The `href` values, entity-decoded as Go's tokenizer decodes them, in attribute order.
-    /// Duplicated `href` attributes each appear, as each counts in the original tool.
-    pub fn hrefs(&self) -> impl Iterator<Item = Cow<'_, [u8]>> + '_ {
-        self.hrefs.iter().map(|r| attr_value(&self.buf[r.clone()]))
-    }
-
-    /// The first `rel` attribute, decoded.
-    pub fn rel(&self) -> Option<Cow<'_, [u8]>> {
-        self.rel.clone().map(|r| attr_value(&self.buf[r]))
-    }
-
-    /// The first `target` attribute, decoded.
-    pub fn target(&self) -> Option<Cow<'_, [u8]>> {
-        self.target.clone().map(|r| attr_value(&self.buf[r]))
-    }
-
-    /// The anchor's visible text (empty unless [`ExtractOptions::anchor_details`]), decoded from
-    /// the page's `encoding`, entities resolved and whitespace collapsed.
-    pub fn text(&self, encoding: &'static Encoding) -> String {
-        let mut out = String::new();
-        decode_text(self.text, encoding, &mut out);
-        out
-    }
-
-    /// Appends [`Anchor::text`] to `out`, which saves a string per anchor.
-    pub fn text_into(&self, encoding: &'static Encoding, out: &mut String) {
-        decode_text(self.text, encoding, out);
-    }
-
-    /// The alt text of images inside the anchor, decoded like [`Anchor::text`].
-    pub fn image_alt(&self, encoding: &'static Encoding) -> String {
-        let mut out = String::new();
-        decode_text(self.alt, encoding, &mut out);
-        out
-    }
-
-    /// Appends [`Anchor::image_alt`] to `out`.
-    pub fn image_alt_into(&self, encoding: &'static Encoding, out: &mut String) {
-        decode_text(self.alt, encoding, out);
-    }
-
-    /// 1-based line of the anchor's `<` (0 unless [`ExtractOptions::anchor_details`]).
-    pub fn line(&self) -> u64 {
-        self.line
-    }
-
-    /// 1-based byte column of the anchor's `<` within its line (0 unless
-    /// [`ExtractOptions::anchor_details`]).
-    pub fn column(&self) -> u64 {
-        self.column
-    }
-}
-
-/// The anchor the extractor is reading: its wanted attribute values in one buffer.
-#[derive(Debug, Default)]
-struct OpenAnchor {
-    buf: Vec<u8>,
-    hrefs: Vec<Range<usize>>,
-    rel: Option<Range<usize>>,
-    target: Option<Range<usize>>,
-    text: Vec<u8>,
-    alt: Vec<u8>,
-    line: u64,
-    column: u64,
-}
-
-impl OpenAnchor {
-    fn view(&self) -> Anchor<'_> {
-        Anchor {
-            buf: &self.buf,
-            hrefs: &self.hrefs,
-            rel: self.rel.clone(),
-            target: self.target.clone(),
-            text: &self.text,
-            alt: &self.alt,
-            line: self.line,
-            column: self.column,
-        }
-    }
-
-    fn clear(&mut self) {
-        self.buf.clear();
-        self.hrefs.clear();
-        self.rel = None;
-        self.target = None;
-        self.text.clear();
-        self.alt.clear();
-    }
-}
-
-/// Anchors kept for later, a page's worth in three shared buffers: keeping an anchor costs
-/// copies of its bytes, never an allocation of its own.
-#[derive(Debug, Default)]
-pub struct AnchorLog {
-    bytes: Vec<u8>,
-    hrefs: Vec<Range<usize>>,
-    entries: Vec<LogEntry>,
-}
-
-/// Where one logged anchor's parts are. Its attribute values, text and alt text follow each
-/// other in the log's bytes, from `start` to `end`; `hrefs` are positions in the log's href
-/// ranges (which, like `rel` and `target`, are relative to the attribute values). 56 bytes:
-/// a page can log tens of thousands of anchors.
-#[derive(Debug)]
-struct LogEntry {
-    start: u32,
-    text: u32,
-    alt: u32,
-    end: u32,
-    hrefs: Span,
-    rel: Span,
-    target: Span,
-    line: u64,
-    column: u64,
-}
-
-impl AnchorLog {
-    /// Keeps a copy of `anchor`.
-    pub fn push(&mut self, anchor: &Anchor) {
-        let at = |log: &AnchorLog| log.bytes.len() as u32;
-        let start = at(self);
-        self.bytes.extend_from_slice(anchor.buf);
-        let text = at(self);
-        self.bytes.extend_from_slice(anchor.text);
-        let alt = at(self);
-        self.bytes.extend_from_slice(anchor.alt);
-        let first = self.hrefs.len();
-        self.hrefs.extend_from_slice(anchor.hrefs);
-        self.entries.push(LogEntry {
-            start,
-            text,
-            alt,
-            end: at(self),
-            hrefs: Span::new(first..self.hrefs.len()),
-            rel: Span::of(anchor.rel.clone()),
-            target: Span::of(anchor.target.clone()),
-            line: anchor.line,
-            column: anchor.column,
-        });
-    }
-
-    /// Whether the log outgrew what it can address (4 GiB of anchor data): its anchors are
-    /// then not the page's, and the page must be refused.
-    pub fn overflowed(&self) -> bool {
-        !(span::fits(self.bytes.len()) && span::fits(self.hrefs.len()))
-    }
-
-    /// The anchors, in the order they were kept.
-    pub fn iter(&self) -> impl Iterator<Item = Anchor<'_>> + '_ {
-        self.entries.iter().map(|e| {
-            let part = |from: u32, to: u32| &self.bytes[from as usize..to as usize];
-            Anchor {
-                buf: part(e.start, e.text),
-                hrefs: &self.hrefs[e.hrefs.range()],
-                rel: e.rel.get(),
-                target: e.target.get(),
-                text: part(e.text, e.alt),
-                alt: part(e.alt, e.end),
-                line: e.line,
-                column: e.column,
-            }
-        })
-    }
-}
-
-fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
-    // The common value has neither a '\r' nor a '&': one search tells.
-    if !crate::swar::contains2(b'\r', b'&', raw) {
-        return Cow::Borrowed(raw);
-    }
-    match unescape::convert_newlines(raw) {
-        Cow::Borrowed(b) => unescape(b, true),
-        Cow::Owned(b) => Cow::Owned(unescape(&b, true).into_owned()),
-    }
-}
-
-fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
-    // Most link text has no character reference and is ASCII, which reads the same in every
-    // ASCII-compatible encoding, or UTF-8 in a UTF-8 page (a heading's "¶" link), and has its
-    // words one space apart already: then it is copied as it is.
-    let mut ascii = true;
-    let mut reference = false;
-    let mut collapsed = true;
-    let mut after_space = true;
-    for &b in raw {
-        ascii &= b < 0x80;
-        reference |= b == b'&';
-        let space = b.is_ascii_whitespace();
-        collapsed &= !space | (!after_space & (b == b' '));
-        after_space = space;
-    }
-    collapsed &= !after_space | raw.is_empty();
-    let as_is = if reference {
-        None
-    } else if ascii && encoding.is_ascii_compatible() || encoding == encoding_rs::UTF_8 {
-        std::str::from_utf8(raw).ok()
-    } else {
-        None
-    };
-    match as_is {
-        Some(text) if collapsed => out.push_str(text),
-        Some(text) => collapse_into(text, out),
-        None => {
-            let (text, _) = encoding.decode_without_bom_handling(raw);
-            let text = unescape(text.as_bytes(), false);
-            collapse_into(&String::from_utf8_lossy(&text), out);
-        }
-    }
-}
-
-/// Appends the words of `text` to `out`, one space apart.
-fn collapse_into(text: &str, out: &mut String) {
-    let start = out.len();
-    for word in text.split_ascii_whitespace() {
-        if out.len() > start {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
 }
 
 /// Facts about the page noticed while extracting.
