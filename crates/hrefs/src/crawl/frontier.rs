@@ -9,15 +9,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use tokio::task::JoinSet;
 use url::Url;
 
 use super::config::{CrawlConfig, MAX_WAIT};
-use super::discovery::{fetch_robots, fetch_sitemap};
 use super::graph::{Links, Sym};
 use super::model::{Role, Visit, VisitError};
-use super::worker::{self, Done, Job};
-use crate::fetch::Fetcher;
+use super::worker::Job;
 use crate::robots::Robots;
 use crate::url::{wildcard_match, Site};
 
@@ -42,10 +39,19 @@ enum RobotsState {
     Known(Robots, Option<VisitError>),
 }
 
-/// The URLs waiting, the ones seen, and each host's state.
+/// What the crawl is to start, by the frontier's leave.
+#[derive(Debug)]
+pub(super) enum Start {
+    /// Fetch or check a URL; the string is its host's key.
+    Visit(Job, String),
+    /// Fetch the robots.txt of the host of this URL first.
+    Robots(Url, String),
+}
+
+/// The URLs waiting, the ones seen, and each host's state: the crawl draws from it what may
+/// start now, and tells it what ended.
 pub(super) struct Frontier {
     config: CrawlConfig,
-    fetcher: Fetcher,
     site: Site,
     queue: VecDeque<Job>,
     /// Every URL enqueued or reached, as a string of [`Links`] (most are link targets there
@@ -56,10 +62,9 @@ pub(super) struct Frontier {
 }
 
 impl Frontier {
-    pub(super) fn new(seed: &Url, config: &CrawlConfig, fetcher: Fetcher) -> Frontier {
+    pub(super) fn new(seed: &Url, config: &CrawlConfig) -> Frontier {
         Frontier {
             config: config.clone(),
-            fetcher,
             site: Site::of(seed, config.scope),
             queue: VecDeque::new(),
             seen: Default::default(),
@@ -71,11 +76,6 @@ impl Frontier {
     /// URLs waiting.
     pub(super) fn len(&self) -> usize {
         self.queue.len()
-    }
-
-    /// Whether `url` is on the crawl's site.
-    pub(super) fn on_site(&self, url: &Url) -> bool {
-        self.site.contains(url)
     }
 
     /// Marks `url` seen; false when it was already.
@@ -136,27 +136,21 @@ impl Frontier {
         });
     }
 
-    /// Starts every job that may start now, and the sitemaps `sitemaps` yields; pages
-    /// robots.txt disallows go to `disallowed` as visits. Returns when the next waiting job
-    /// may start.
-    pub(super) fn start_ready(
+    /// Takes the jobs that may start now into `out`, at most `room` of them, marking each
+    /// host's request in flight; pages robots.txt disallows go to `disallowed` as visits.
+    /// Returns when the next waiting job may start.
+    pub(super) fn ready(
         &mut self,
-        tasks: &mut JoinSet<Done>,
-        sitemaps: impl Iterator<Item = (Url, bool)>,
-        disallowed: &mut Vec<Visit>,
+        room: usize,
         now: Instant,
+        out: &mut Vec<Start>,
+        disallowed: &mut Vec<Visit>,
     ) -> Option<Instant> {
-        for (url, guessed) in sitemaps {
-            let key = host_key(&url);
-            self.hosts.entry(key.clone()).or_default().in_flight += 1;
-            tasks.spawn(fetch_sitemap(self.fetcher.clone(), url, guessed, key));
-        }
         let mut wake: Option<Instant> = None;
         let mut earliest = |at: Instant| wake = Some(wake.map_or(at, |w| w.min(at)));
+        let limit = out.len() + room;
         let mut index = 0;
-        while index < self.queue.len().min(SCAN_AHEAD)
-            && tasks.len() < self.config.concurrency.max(1)
-        {
+        while index < self.queue.len().min(SCAN_AHEAD) && out.len() < limit {
             let job = &self.queue[index];
             let key = host_key(&job.url);
             if let Some(at) = job.not_before.filter(|&at| at > now) {
@@ -172,7 +166,7 @@ impl Frontier {
                     RobotsState::Unknown => {
                         host.robots = RobotsState::Fetching;
                         host.in_flight += 1;
-                        tasks.spawn(fetch_robots(self.fetcher.clone(), job.url.clone(), key));
+                        out.push(Start::Robots(job.url.clone(), key));
                         index += 1;
                         continue;
                     }
@@ -212,15 +206,17 @@ impl Frontier {
             host.in_flight += 1;
             host.next_start = (!delay.is_zero()).then(|| now + delay);
             let job = self.queue.remove(index).expect("index is in range");
-            tasks.spawn(worker::visit(
-                self.fetcher.clone(),
-                job,
-                key,
-                self.site.clone(),
-                self.config.retries,
-            ));
+            out.push(Start::Visit(job, key));
         }
         wake
+    }
+
+    /// A request to the host of `url` starts outside the queue (a sitemap); returns the key
+    /// to [`Frontier::release`] it by.
+    pub(super) fn claim(&mut self, url: &Url) -> String {
+        let key = host_key(url);
+        self.hosts.entry(key.clone()).or_default().in_flight += 1;
+        key
     }
 
     /// A request to `host` is over.
@@ -255,4 +251,182 @@ impl Frontier {
 /// The scheme, host and port of `url`, which per-host limits and robots.txt are kept by.
 fn host_key(url: &Url) -> String {
     url.origin().ascii_serialization()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn frontier(config: CrawlConfig) -> (Frontier, Links) {
+        (
+            Frontier::new(&url("http://example.com/"), &config),
+            Links::default(),
+        )
+    }
+
+    fn no_robots() -> CrawlConfig {
+        CrawlConfig {
+            robots: false,
+            ..CrawlConfig::default()
+        }
+    }
+
+    /// What `ready` lets start, as (kind, url) pairs.
+    fn draw(f: &mut Frontier, room: usize, now: Instant) -> (Vec<String>, Vec<Visit>) {
+        let (mut out, mut disallowed) = (Vec::new(), Vec::new());
+        f.ready(room, now, &mut out, &mut disallowed);
+        let started = out
+            .iter()
+            .map(|s| match s {
+                Start::Visit(job, _) => format!("{:?} {}", job.role, job.url),
+                Start::Robots(url, _) => format!("robots {url}"),
+            })
+            .collect();
+        (started, disallowed)
+    }
+
+    #[test]
+    fn each_url_is_queued_once_in_the_role_the_limits_give_it() {
+        let (mut f, mut links) = frontier(CrawlConfig {
+            max_depth: Some(1),
+            max_pages: Some(2),
+            exclude: vec!["*/skip*".into()],
+            ..no_robots()
+        });
+        f.enqueue(&mut links, url("http://example.com/"), Some(0), None);
+        f.enqueue(&mut links, url("http://example.com/"), Some(0), None);
+        f.enqueue(&mut links, url("http://example.com/deep"), Some(2), None);
+        f.enqueue(&mut links, url("http://example.com/skip"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com/a"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com/b"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com:8080/"), Some(1), None);
+        f.enqueue(&mut links, url("http://other.example/"), Some(1), None);
+        f.enqueue(&mut links, url("mailto:a@example.com"), Some(1), None);
+        let (started, _) = draw(&mut f, 100, Instant::now());
+        assert_eq!(
+            started,
+            [
+                "Page http://example.com/",
+                "Check http://example.com/deep",
+                "Check http://example.com/skip",
+                "Page http://example.com/a",
+                "Check http://example.com/b",
+            ]
+        );
+        assert_eq!(f.len(), 0);
+    }
+
+    #[test]
+    fn other_sites_are_checked_only_when_asked() {
+        let (mut f, mut links) = frontier(CrawlConfig {
+            check_external: true,
+            ..no_robots()
+        });
+        f.enqueue(&mut links, url("http://other.example/"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com:8080/"), Some(1), None);
+        let (started, _) = draw(&mut f, 100, Instant::now());
+        assert_eq!(
+            started,
+            [
+                "Check http://other.example/",
+                "Check http://example.com:8080/"
+            ]
+        );
+    }
+
+    #[test]
+    fn per_host_limits_and_room_hold_jobs_back() {
+        let (mut f, mut links) = frontier(CrawlConfig {
+            per_host: 2,
+            ..no_robots()
+        });
+        for path in ["a", "b", "c"] {
+            let page = url(&format!("http://example.com/{path}"));
+            f.enqueue(&mut links, page, Some(1), None);
+        }
+        let now = Instant::now();
+        assert_eq!(draw(&mut f, 1, now).0, ["Page http://example.com/a"]);
+        assert_eq!(draw(&mut f, 5, now).0, ["Page http://example.com/b"]);
+        assert!(
+            draw(&mut f, 5, now).0.is_empty(),
+            "two in flight on the host"
+        );
+        f.release("http://example.com");
+        assert_eq!(draw(&mut f, 5, now).0, ["Page http://example.com/c"]);
+    }
+
+    #[test]
+    fn the_interval_spaces_starts_on_a_host() {
+        let (mut f, mut links) = frontier(CrawlConfig {
+            interval: Duration::from_secs(2),
+            ..no_robots()
+        });
+        f.enqueue(&mut links, url("http://example.com/a"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com/b"), Some(1), None);
+        let now = Instant::now();
+        let (mut out, mut disallowed) = (Vec::new(), Vec::new());
+        let wake = f.ready(5, now, &mut out, &mut disallowed);
+        assert_eq!((wake, out.len()), (Some(now + Duration::from_secs(2)), 1));
+        f.release("http://example.com");
+        assert!(draw(&mut f, 5, now + Duration::from_secs(1)).0.is_empty());
+        assert_eq!(
+            draw(&mut f, 5, now + Duration::from_secs(2)).0,
+            ["Page http://example.com/b"]
+        );
+    }
+
+    #[test]
+    fn robots_txt_comes_first_and_keeps_disallowed_pages_out() {
+        let (mut f, mut links) = frontier(CrawlConfig::default());
+        f.enqueue(&mut links, url("http://example.com/"), Some(0), None);
+        f.enqueue(
+            &mut links,
+            url("http://example.com/private/x"),
+            Some(1),
+            None,
+        );
+        let now = Instant::now();
+        let (started, _) = draw(&mut f, 5, now);
+        assert_eq!(started, ["robots http://example.com/"]);
+        assert!(
+            draw(&mut f, 5, now).0.is_empty(),
+            "robots.txt is still coming"
+        );
+        f.release("http://example.com");
+        let robots = Robots::from_status(200, b"User-agent: *\nDisallow: /private/\n", "x");
+        f.robots_known("http://example.com".into(), robots, None);
+        let (started, disallowed) = draw(&mut f, 5, now);
+        assert_eq!(started, ["Page http://example.com/"]);
+        assert_eq!(disallowed.len(), 1);
+        assert!(disallowed[0].robots_disallowed);
+        assert_eq!(disallowed[0].url, "http://example.com/private/x");
+        assert_eq!(disallowed[0].attempts, 0);
+    }
+
+    #[test]
+    fn a_retry_goes_first_after_its_wait_and_slows_its_host() {
+        let (mut f, mut links) = frontier(no_robots());
+        f.enqueue(&mut links, url("http://example.com/a"), Some(1), None);
+        f.enqueue(&mut links, url("http://example.com/b"), Some(1), None);
+        let (mut out, mut disallowed) = (Vec::new(), Vec::new());
+        f.ready(1, Instant::now(), &mut out, &mut disallowed);
+        let Some(Start::Visit(job, host)) = out.pop() else {
+            panic!("a visit starts")
+        };
+        f.release(&host);
+        f.retry(&host, job, Duration::from_secs(5));
+        let now = Instant::now();
+        let wake = f.ready(5, now, &mut out, &mut disallowed);
+        assert!(out.is_empty(), "the host was asked to wait: {out:?}");
+        assert!(wake.is_some_and(|at| at > now + Duration::from_secs(4)));
+        let later = now + Duration::from_secs(6);
+        assert_eq!(
+            draw(&mut f, 5, later).0,
+            ["Page http://example.com/a", "Page http://example.com/b"]
+        );
+    }
 }

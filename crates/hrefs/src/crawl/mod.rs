@@ -29,9 +29,9 @@ pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit,
 
 use crate::fetch::Fetcher;
 use crate::report::PageLinks;
-use crate::url::normalize;
+use crate::url::{normalize, Site};
 use discovery::Sitemaps;
-use frontier::Frontier;
+use frontier::{Frontier, Start};
 use graph::Links;
 use worker::{Done, Parsed};
 
@@ -104,6 +104,11 @@ fn far_future() -> Instant {
 
 /// A crawl under way: the frontier, what is done, and the link graph.
 struct State {
+    fetcher: Fetcher,
+    /// The crawl's site, which pages are parsed on.
+    site: Site,
+    retries: u32,
+    concurrency: usize,
     frontier: Frontier,
     sitemaps: Sitemaps,
     /// Whether to read the sitemaps robots.txt names.
@@ -120,7 +125,11 @@ struct State {
 impl State {
     fn new(seed: &Url, config: &CrawlConfig, fetcher: Fetcher) -> State {
         State {
-            frontier: Frontier::new(seed, config, fetcher),
+            fetcher,
+            site: Site::of(seed, config.scope),
+            retries: config.retries,
+            concurrency: config.concurrency.max(1),
+            frontier: Frontier::new(seed, config),
             sitemaps: Sitemaps::default(),
             read_sitemaps: config.sitemaps,
             visits: Vec::new(),
@@ -130,14 +139,38 @@ impl State {
         }
     }
 
+    /// Starts the sitemaps queued and every job the frontier lets start now; returns when
+    /// the next waiting job may.
     fn start_ready(&mut self, tasks: &mut JoinSet<Done>) -> Option<Instant> {
+        for (url, guessed) in self.sitemaps.take_queued() {
+            let host = self.frontier.claim(&url);
+            tasks.spawn(discovery::fetch_sitemap(
+                self.fetcher.clone(),
+                url,
+                guessed,
+                host,
+            ));
+        }
+        let mut starts = Vec::new();
         let mut disallowed = Vec::new();
-        let wake = self.frontier.start_ready(
-            tasks,
-            self.sitemaps.take_queued(),
-            &mut disallowed,
-            Instant::now(),
-        );
+        let room = self.concurrency.saturating_sub(tasks.len());
+        let wake = self
+            .frontier
+            .ready(room, Instant::now(), &mut starts, &mut disallowed);
+        for start in starts {
+            match start {
+                Start::Visit(job, host) => tasks.spawn(worker::visit(
+                    self.fetcher.clone(),
+                    job,
+                    host,
+                    self.site.clone(),
+                    self.retries,
+                )),
+                Start::Robots(url, host) => {
+                    tasks.spawn(discovery::fetch_robots(self.fetcher.clone(), url, host))
+                }
+            };
+        }
         self.fresh
             .extend(disallowed.into_iter().map(|visit| (visit, None)));
         wake
@@ -228,7 +261,7 @@ impl State {
         let pages: Vec<Url> = pages.iter().map(normalize).collect();
         let before = self.frontier.len();
         for page in pages {
-            if self.frontier.on_site(&page) {
+            if self.site.contains(&page) {
                 self.frontier.enqueue(&mut self.links, page, None, None);
             }
         }
