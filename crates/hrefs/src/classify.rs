@@ -3,7 +3,7 @@
 //!
 //! Unlike [`crate::compat`], this resolves links the WHATWG way (the `url` crate) against the
 //! page's final URL or its `<base href>`, and compares sites by host or, with
-//! [`Scope::Domain`], by registrable domain from the Public Suffix List, so that
+//! [`Scope::Domain`](crate::url::Scope::Domain), by registrable domain from the Public Suffix List, so that
 //! `www.example.com` and `example.com` are one site.
 
 use std::fmt;

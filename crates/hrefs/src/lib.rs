@@ -4,13 +4,17 @@
 //! so that other front ends (a server, a crawler) share one implementation.
 //!
 //! The pieces, in the order data flows through them:
-//! - [`robots`] reads robots.txt: which URLs a crawler may fetch, how often, and its sitemaps;
-//! - [`sitemap`] reads XML (also gzipped) and plain-text sitemaps into the URLs a site lists;
 //! - [`fetch`] gets a page over HTTP(S) and streams its body;
 //! - [`extract`] tokenizes HTML as it arrives and yields each `<a href>` as an [`Anchor`];
 //! - [`compat`] counts links exactly as the original Go `href-counter` did;
-//! - [`classify`] sorts links into kinds (fragment, relative, other host, mailto...) for reports;
-//! - [`report`] gathers a page's links, counts and fetch facts into a [`PageReport`].
+//! - [`classify`] sorts links into kinds (fragment, relative, other host, mailto...) for reports,
+//!   against the one definition of the site in [`url`];
+//! - [`report`] gathers a page's links, counts and fetch facts into a [`PageReport`]
+//!   ([`page`] does all of that for one input);
+//! - [`crawl`] crawls a whole site (with [`robots`] and [`sitemap`]) into a link graph;
+//! - [`audit`] finds what is wrong with its links, [`rating`] scores it, and [`site_report`]
+//!   gathers it all;
+//! - [`sink`] is where results go, and [`render`] has a sink for every output format.
 //!
 //! ```
 //! let html = br#"<a href="/docs">docs</a> <a href="https://example.org/">elsewhere</a>"#;

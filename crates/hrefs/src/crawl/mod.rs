@@ -1,13 +1,13 @@
 //! Whole-site crawl: breadth-first from a seed URL, politely, checking every link it finds.
 //!
-//! The crawl draws jobs from the [`frontier`] (scheduling, per-host limits, robots.txt) and
-//! runs each as a [`worker`] task (fetch, retries, parsing) with a bounded number in flight;
+//! The crawl draws jobs from the `frontier` (scheduling, per-host limits, robots.txt) and
+//! runs each as a `worker` task (fetch, retries, parsing) with a bounded number in flight;
 //! it is over when the frontier is empty and nothing is in flight. Pages of the site are
 //! fetched and, when HTML, parsed for their links, which go into the link [`graph`]; every
 //! other link target is only checked for its status (external ones only when asked).
-//! `429` and `503` answers are retried after their `Retry-After` ([`retry`]). Sitemaps
-//! ([`discovery`]) add the pages no link leads to, once the link graph is exhausted; click
-//! [`depths`] are settled from the link graph at the end.
+//! `429` and `503` answers are retried after their `Retry-After` (`retry`). Sitemaps
+//! (`discovery`) add the pages no link leads to, once the link graph is exhausted; click
+//! `depths` are settled from the link graph at the end.
 
 mod config;
 mod depths;

@@ -2,7 +2,7 @@
 //!
 //! An [`Extractor`] accepts a page in chunks of any size and calls back once for every `<a>`
 //! start tag that carries an `href`, exactly where the Go tokenizer of the original tool would
-//! see one (see [`tokenizer`]). Memory stays flat: only the attributes of interesting tags and
+//! see one (see `tokenizer`). Memory stays flat: only the attributes of interesting tags and
 //! a capped amount of anchor text are kept, never the page.
 //!
 //! Besides anchors it notes the page facts later stages need: the first `<base href>`, the

@@ -1,6 +1,6 @@
 //! Every output format, page and crawl alike, each a [`sink`](crate::sink) in a file of its
 //! own; [`page_sink`] and [`crawl_sink`] pick one by name. Web text reaches every format only
-//! through [`escape`]'s functions for that medium.
+//! through the functions of `escape` for that medium.
 
 mod blocks;
 mod compat;
