@@ -2,5 +2,10 @@
 //!
 //! Every test talks only to servers on 127.0.0.1 started by the `test-server` crate.
 
+// The fixture sites the crawl, audit and render tests share, and the calls that crawl them.
+mod fixture;
+
+// Crawling: roles, statuses, depths, robots.txt, sitemaps, ports, limits, the link graph.
+mod crawl;
 // Fetching: redirects, decoding, limits, timeouts, errors, proxies and TLS.
 mod fetch;
