@@ -23,6 +23,9 @@ const HOSTILE_HTML: &str =
 /// names the fragment decoded, raw control characters and all.
 pub(crate) const HOSTILE_FRAGMENT: &str = "%1B%5B31m%C2%9B%E2%80%AE%3Cscript%3E";
 
+/// [`HOSTILE_FRAGMENT`] decoded.
+pub(crate) const HOSTILE_FRAGMENT_DECODED: &str = "\u{1b}[31m\u{9b}\u{202E}<script>";
+
 /// The problem site, the server on the same host at another port, and a URL where nothing
 /// listens. The servers stop when this is dropped.
 pub(crate) struct Site {
@@ -121,6 +124,21 @@ pub(crate) fn problem_site() -> Site {
         other,
         closed,
     }
+}
+
+/// A site with nothing wrong: three pages with descriptive links, no robots.txt, no sitemap.
+pub(crate) fn clean_site() -> TestServer {
+    TestServer::start(vec![
+        (
+            "/",
+            Route::html(
+                r#"<a href="/a.html">Section A</a>
+<a href="/b.html">Section B</a>"#,
+            ),
+        ),
+        ("/a.html", Route::html(r#"<a href="/b.html">Section B</a>"#)),
+        ("/b.html", Route::html(r#"<a href="/">Home page</a>"#)),
+    ])
 }
 
 /// The tests' crawl settings: links to other sites checked (the other port, the closed port),

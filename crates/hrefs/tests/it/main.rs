@@ -5,6 +5,8 @@
 // The fixture sites the crawl, audit and render tests share, and the calls that crawl them.
 mod fixture;
 
+// Auditing and rating a crawl: findings where they belong, deductions traced to them.
+mod audit_rating;
 // Crawling: roles, statuses, depths, robots.txt, sitemaps, ports, limits, the link graph.
 mod crawl;
 // Fetching: redirects, decoding, limits, timeouts, errors, proxies and TLS.
