@@ -11,3 +11,5 @@ mod audit_rating;
 mod crawl;
 // Fetching: redirects, decoding, limits, timeouts, errors, proxies and TLS.
 mod fetch;
+// Every output format through its sink, read back and held to its report.
+mod render;
