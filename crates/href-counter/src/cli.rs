@@ -81,7 +81,7 @@ pub(crate) struct FetchArgs {
     pub(crate) max_body: u64,
 
     /// Most redirects followed per page.
-    #[arg(long, value_name = "N", default_value_t = hrefs::fetch::DEFAULT_MAX_REDIRECTS, value_parser = whole::<usize>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::fetch::DEFAULT_MAX_REDIRECTS, value_parser = whole::<usize>)]
     pub(crate) max_redirects: usize,
 
     /// Also trust this CA certificate (PEM file); may be repeated. The compiled-in Mozilla
@@ -145,24 +145,24 @@ pub(crate) struct CrawlArgs {
 
     /// Parse pages at most this many link hops from the start URL (which is depth 0); links
     /// beyond are only checked.
-    #[arg(long, value_name = "N", value_parser = whole::<u32>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u32>)]
     pub(crate) max_depth: Option<u32>,
 
     /// Parse at most this many pages; links beyond are only checked.
-    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub(crate) max_pages: Option<usize>,
 
     /// Requests in flight at once, all hosts together.
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = positive)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 16, value_parser = positive)]
     pub(crate) concurrency: u16,
 
     /// Requests in flight at once on one host.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = positive)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 8, value_parser = positive)]
     pub(crate) per_host: u16,
 
     /// Least seconds between two requests to one host (robots.txt's crawl-delay applies when
     /// longer).
-    #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = seconds)]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, default_value_t = 0.0, value_parser = seconds)]
     pub(crate) interval: f64,
 
     /// Crawl pages robots.txt disallows (for your own staging site).
@@ -178,7 +178,7 @@ pub(crate) struct CrawlArgs {
     pub(crate) check_external: bool,
 
     /// Retries of a request that failed on the network or was answered 429/503.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = whole::<u32>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 2, value_parser = whole::<u32>)]
     pub(crate) retries: u32,
 
     /// Exit with status 1 when a finding is at least this severe.

@@ -69,12 +69,14 @@ pub(crate) fn job(cli: &Cli) -> anyhow::Result<Job> {
 
 fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
     let seed = crawl::seed_url(&args.url)?;
-    let interval = Duration::try_from_secs_f64(args.interval).with_context(|| {
-        format!(
-            "invalid --interval '{}': expected seconds, 0 or more",
-            args.interval
-        )
-    })?;
+    let interval = Duration::try_from_secs_f64(args.interval)
+        .ok()
+        .with_context(|| {
+            format!(
+                "invalid --interval '{}': expected seconds, 0 or more",
+                args.interval
+            )
+        })?;
     let fail_on = args.fail_on.map(severity);
     Ok(Crawl {
         seed,
@@ -222,5 +224,10 @@ mod tests {
              (see --help)"
         );
         assert!(!count.contains('\n'));
+        assert_eq!(
+            usage(&["href-counter", "crawl", "--max-pages", "-1", "http://x/"]),
+            "invalid value '-1' for '--max-pages <N>': expected a whole number (0, 1, 2...) \
+             (see --help)"
+        );
     }
 }

@@ -5,10 +5,14 @@
 
 use std::borrow::Cow;
 
-/// Whether `c` can drive or confuse a terminal: C0 and C1 controls, DEL, and the bidi
-/// embedding, override and isolate characters, which reorder what is shown after them.
+/// Whether `c` can drive or confuse a terminal: C0 and C1 controls, DEL, and Unicode's bidi
+/// controls (marks, embeddings, overrides, isolates), which reorder what is shown after them.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// `s` with every character that could drive a terminal written as a visible escape
@@ -82,6 +86,7 @@ mod tests {
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\u{202E}c"), "a\\u{1b}[31mb\\u{202e}c");
         assert_eq!(sanitize("bell\u{7}\u{9b}2J"), "bell\\u{7}\\u{9b}2J");
+        assert_eq!(sanitize("\u{200f}RLM\u{61c}"), "\\u{200f}RLM\\u{61c}");
         assert!(matches!(
             sanitize("plain ünïcode"),
             Cow::Borrowed("plain ünïcode")
