@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::error_object;
+use super::escape::json_into;
 use crate::sink::{PageResult, PageSink};
 
 pub(super) struct Compat<W> {
@@ -29,9 +30,13 @@ impl<W: Write> PageSink for Compat<W> {
                     "internal": r.counts.internal,
                     "external": r.counts.external,
                 });
-                writeln!(self.w, "{line}")
+                json_into(&mut self.w, &line)?;
+                self.w.write_all(b"\n")
             }
-            (Err(e), true) => writeln!(self.w, "{}", error_object(input, e)),
+            (Err(e), true) => {
+                json_into(&mut self.w, &error_object(input, e))?;
+                self.w.write_all(b"\n")
+            }
         }
     }
 

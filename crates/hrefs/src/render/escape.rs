@@ -1,9 +1,14 @@
 //! Web text made safe for each medium it is written to. Link text, URLs, titles and headers
 //! come from whoever wrote the page: in a terminal they must not move the cursor, recolour or
 //! reorder what follows; in a table they must not end the cell; in a spreadsheet they must
-//! not run as formulas; in HTML and XML they must stay text.
+//! not run as formulas; in HTML and XML they must stay text; in JSON they must stay the same
+//! string for every reader while showing nothing a terminal would act on.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Whether `c` can drive or confuse a terminal: C0 and C1 controls, DEL, and Unicode's bidi
 /// controls (marks, embeddings, overrides, isolates), which reorder what is shown after them.
@@ -78,6 +83,96 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// Writes `value` as compact JSON, terminal-safe (see [`TerminalSafe`]).
+pub(crate) fn json_into<T: Serialize + ?Sized>(out: impl Write, value: &T) -> io::Result<()> {
+    let mut json = serde_json::Serializer::with_formatter(out, TerminalSafe(CompactFormatter));
+    value.serialize(&mut json).map_err(io::Error::from)
+}
+
+/// Writes `value` as indented JSON, terminal-safe (see [`TerminalSafe`]).
+pub(crate) fn json_pretty_into<T: Serialize + ?Sized>(
+    out: impl Write,
+    value: &T,
+) -> io::Result<()> {
+    let formatter = TerminalSafe(PrettyFormatter::new());
+    let mut json = serde_json::Serializer::with_formatter(out, formatter);
+    value.serialize(&mut json).map_err(io::Error::from)
+}
+
+/// Whether JSON writes `s` as it is, between quotes: nothing that must be escaped (a control
+/// byte, '"', '\\') and nothing [`TerminalSafe`] escapes.
+pub(crate) fn json_plain(s: &str) -> bool {
+    !crate::swar::needs_json_escape(s.as_bytes()) && !has_unsafe_beyond_ascii(s)
+}
+
+/// Appends `s` to `out` as the inside of a JSON string, escaped as [`json_into`] escapes it.
+pub(crate) fn push_json_escaped(out: &mut Vec<u8>, s: &str) {
+    let mut quoted = Vec::with_capacity(s.len() + 8);
+    json_into(&mut quoted, s).expect("writing to a vector does not fail");
+    out.extend_from_slice(&quoted[1..quoted.len() - 1]);
+}
+
+/// Whether `s` holds DEL, a C1 control or a bidi control: what JSON leaves raw but a terminal
+/// acts on.
+fn has_unsafe_beyond_ascii(s: &str) -> bool {
+    s.bytes().any(|b| b >= 0x7f) && s.chars().any(is_unsafe)
+}
+
+/// A JSON formatter that also writes DEL, C1 controls and bidi controls as `\uXXXX`. JSON
+/// escapes C0 controls itself; these it may leave raw, and a terminal showing the output would
+/// act on them. Escaped, the string is the same to every JSON reader.
+pub(crate) struct TerminalSafe<F>(pub(crate) F);
+
+impl<F: Formatter> Formatter for TerminalSafe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if !has_unsafe_beyond_ascii(fragment) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // The layout is the wrapped formatter's: compact or indented.
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +198,36 @@ mod tests {
         assert_eq!(
             xml("<a href=\"x\">&'\u{1}\u{202e}\u{2066}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_acts_on_and_reads_back_the_same() {
+        let hostile = "tab\t esc\u{1b} del\u{7f} csi\u{9b} rlo\u{202e} ¶ é \"q\" \\";
+        let mut json = Vec::new();
+        json_into(&mut json, &serde_json::json!({ "text": hostile })).unwrap();
+        let text = String::from_utf8(json).unwrap();
+        assert_eq!(
+            text,
+            r#"{"text":"tab\t esc\u001b del\u007f csi\u009b rlo\u202e ¶ é \"q\" \\"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["text"], hostile);
+        let mut pretty = Vec::new();
+        json_pretty_into(&mut pretty, &serde_json::json!({ "a": [1, "\u{9b}"] })).unwrap();
+        assert_eq!(
+            String::from_utf8(pretty).unwrap(),
+            "{\n  \"a\": [\n    1,\n    \"\\u009b\"\n  ]\n}"
+        );
+        let mut inside = Vec::new();
+        push_json_escaped(&mut inside, "a\u{202e}\"");
+        assert_eq!(inside, br#"a\u202e\""#);
+        assert!(json_plain("plain ¶ é https://example.com/?a=b"));
+        assert!(
+            !json_plain("x\u{7f}")
+                && !json_plain("\u{200e}")
+                && !json_plain("\"")
+                && !json_plain("\n")
         );
     }
 

@@ -4,10 +4,9 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
-use serde::Serialize;
-
 use super::blocks::{write_blocks, BLOCK};
 use super::error_object;
+use super::escape::{json_into, json_plain, json_pretty_into, push_json_escaped};
 use crate::crawl::graph::{rel_names, Links, Sym, NONE};
 use crate::sink::{CrawlSink, PageResult, PageSink};
 use crate::site_report::SiteReport;
@@ -36,8 +35,8 @@ impl<W: Write> PageSink for PageJson<W> {
         }
         self.written += 1;
         match result {
-            Ok(r) => serde_json::to_writer_pretty(&mut self.w, r)?,
-            Err(e) => serde_json::to_writer_pretty(&mut self.w, &error_object(input, e))?,
+            Ok(r) => json_pretty_into(&mut self.w, r)?,
+            Err(e) => json_pretty_into(&mut self.w, &error_object(input, e))?,
         }
         if !self.many {
             self.w.write_all(b"\n")?;
@@ -173,7 +172,7 @@ impl PlainStrings {
         let mut bits = vec![0u64; links.symbols().div_ceil(64)];
         for i in 0..links.symbols() {
             // Symbols are 32-bit: there are never more strings than that.
-            if !crate::swar::needs_json_escape(links.str(i as Sym).as_bytes()) {
+            if json_plain(links.str(i as Sym)) {
                 bits[i / 64] |= 1 << (i % 64);
             }
         }
@@ -197,26 +196,20 @@ fn push_json_plain(out: &mut Vec<u8>, parts: &[&str]) {
     out.push(b'"');
 }
 
-/// Writes `value` as JSON.
-pub(super) fn json_into(out: impl Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(out, value).map_err(io::Error::from)
-}
-
-/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+/// Appends `s` as a JSON string, escaped as the rest of the report is.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     push_json_parts(out, &[s]);
 }
 
-/// Writes `parts`, joined, as one JSON string escaped exactly as serde_json escapes it
+/// Writes `parts`, joined, as one JSON string escaped exactly as [`json_into`] escapes it
 /// (escaping goes character by character, so the parts can be escaped one by one).
 fn push_json_parts(out: &mut Vec<u8>, parts: &[&str]) {
     out.push(b'"');
     for part in parts {
-        if crate::swar::needs_json_escape(part.as_bytes()) {
-            let quoted = serde_json::to_string(part).expect("a string serializes");
-            out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
-        } else {
+        if json_plain(part) {
             out.extend_from_slice(part.as_bytes());
+        } else {
+            push_json_escaped(out, part);
         }
     }
     out.push(b'"');
@@ -226,29 +219,33 @@ fn push_json_parts(out: &mut Vec<u8>, parts: &[&str]) {
 mod tests {
     use super::*;
 
+    /// `s` as the rest of the report writes strings.
+    fn reference(s: &str) -> String {
+        let mut out = Vec::new();
+        json_into(&mut out, s).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
-    fn strings_are_escaped_as_serde_escapes_them() {
+    fn strings_are_escaped_as_the_rest_of_the_report_escapes_them() {
         for s in [
             "",
             "plain https://example.com/a?b=c#d",
             "quote \" and backslash \\",
             "tab\tnew line\ncontrol\u{1}\u{1f} del\u{7f}",
             "unicode é ü 日本 \u{2028}",
+            "c1 \u{9b}2J bidi \u{202e}txet\u{2069}",
         ] {
             let mut ours = Vec::new();
             push_json_str(&mut ours, s);
-            assert_eq!(
-                String::from_utf8(ours).unwrap(),
-                serde_json::to_string(s).unwrap()
-            );
+            let ours = String::from_utf8(ours).unwrap();
+            assert_eq!(ours, reference(s));
+            assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), s);
             // Split anywhere between characters, the parts escape to the same string.
             for (at, _) in s.char_indices() {
                 let mut parts = Vec::new();
                 push_json_parts(&mut parts, &[&s[..at], "", &s[at..]]);
-                assert_eq!(
-                    String::from_utf8(parts).unwrap(),
-                    serde_json::to_string(s).unwrap()
-                );
+                assert_eq!(String::from_utf8(parts).unwrap(), reference(s));
             }
         }
     }
@@ -262,6 +259,7 @@ mod tests {
             "quote \"",
             "tab\t",
             "é ü 日本",
+            "csi \u{9b}",
         ];
         let syms: Vec<Sym> = texts.iter().map(|t| links.intern(t)).collect();
         // Past the first 64 strings, bits go on in the next word.
@@ -271,8 +269,7 @@ mod tests {
         for (text, sym) in texts.iter().zip(syms) {
             let mut buf = Vec::new();
             push_json_plain(&mut buf, &[text]);
-            let written_as_is =
-                String::from_utf8(buf).unwrap() == serde_json::to_string(text).unwrap();
+            let written_as_is = String::from_utf8(buf).unwrap() == reference(text);
             assert_eq!(plain.contains(sym), written_as_is, "{text:?}");
         }
         assert!(many.iter().all(|&sym| !plain.contains(sym)));

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::error_object;
+use super::escape::json_into;
 use crate::crawl::{Progress, Visit};
 use crate::report::{Link, PageLinks};
 use crate::sink::{CrawlSink, PageResult, PageSink};
@@ -23,8 +24,8 @@ impl<W: Write> PageNdjson<W> {
 impl<W: Write> PageSink for PageNdjson<W> {
     fn page(&mut self, input: &str, result: &PageResult) -> io::Result<()> {
         match result {
-            Ok(r) => serde_json::to_writer(&mut self.w, r)?,
-            Err(e) => serde_json::to_writer(&mut self.w, &error_object(input, e))?,
+            Ok(r) => json_into(&mut self.w, r)?,
+            Err(e) => json_into(&mut self.w, &error_object(input, e))?,
         }
         self.w.write_all(b"\n")
     }
@@ -53,7 +54,8 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
     ) -> io::Result<()> {
         let links: Option<Vec<Link>> = links.map(|p| p.iter().map(Link::from).collect());
         let line = serde_json::json!({ "visit": visit, "links": links });
-        writeln!(self.w, "{line}")?;
+        json_into(&mut self.w, &line)?;
+        self.w.write_all(b"\n")?;
         self.w.flush()
     }
 
@@ -64,7 +66,8 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
             "audits": report.audits,
             "findings": report.findings,
         });
-        writeln!(self.w, "{tail}")?;
+        json_into(&mut self.w, &tail)?;
+        self.w.write_all(b"\n")?;
         self.w.flush()
     }
 }
