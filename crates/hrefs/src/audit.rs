@@ -308,7 +308,11 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         .visits
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| links.find(&v.url).map(|sym| (sym, (v, crawl.fragments(i)))))
+        .filter_map(|(i, v)| {
+            links
+                .find(&v.url)
+                .map(|sym| (sym, (v, crawl.fragments_of(i))))
+        })
         .collect();
     let threads = crate::threads();
     // Runs of pages with about the same number of links each.

@@ -207,7 +207,7 @@ pub struct Crawl {
 
 impl Crawl {
     /// The fragment targets of the visit at `index` (none unless it is a parsed page).
-    pub fn fragments(&self, index: usize) -> &Fragments {
+    pub fn fragments_of(&self, index: usize) -> &Fragments {
         static NONE: Fragments = Fragments(Vec::new());
         self.fragments.get(index).unwrap_or(&NONE)
     }

@@ -316,13 +316,13 @@ async fn the_link_graph_holds_every_link_of_every_parsed_page() {
 
     // Fragment targets are kept for parsed pages only.
     assert!(crawl
-        .fragments(visit(&crawl.visits, &u("/b.html")).0)
+        .fragments_of(visit(&crawl.visits, &u("/b.html")).0)
         .contains("intro"));
     assert!(!crawl
-        .fragments(visit(&crawl.visits, &u("/b.html")).0)
+        .fragments_of(visit(&crawl.visits, &u("/b.html")).0)
         .contains("nowhere"));
     assert!(!crawl
-        .fragments(visit(&crawl.visits, &u("/missing.html")).0)
+        .fragments_of(visit(&crawl.visits, &u("/missing.html")).0)
         .contains("intro"));
 }
 
@@ -534,7 +534,7 @@ async fn a_crawl_round_trips_through_json() {
     );
     // What the audit needs reads back too: string lookups and fragment targets.
     let (b, _) = visit(&read.visits, &site.url("/b.html"));
-    assert!(read.fragments(b).contains("intro"));
+    assert!(read.fragments_of(b).contains("intro"));
     assert_eq!(
         read.links.find(&site.url("/a.html")),
         crawl.links.find(&site.url("/a.html"))
