@@ -298,7 +298,8 @@ pub fn is_generic_text(text: &str) -> bool {
     GENERIC_TEXT.contains(&t.as_str())
 }
 
-/// Runs every audit over a crawl. Findings come page by page, in crawl order.
+/// Runs every audit over a crawl. Findings are sorted by page URL, then line and column, then
+/// audit: crawl order changes from run to run (fetches finish in any order), a report must not.
 ///
 /// Pages are audited on every core, each thread a run of consecutive pages: most of the work
 /// is reaching link strings scattered over the heap, which waits on memory, not arithmetic.
@@ -337,11 +338,24 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         }
         findings
     };
-    if parts.len() < 2 {
-        return parts.into_iter().flat_map(audit_part).collect();
-    }
+    let mut findings: Vec<Finding> = if parts.len() < 2 {
+        parts.into_iter().flat_map(audit_part).collect()
+    } else {
+        audit_parts(parts, &audit_part)
+    };
+    findings.sort_by(|a, b| {
+        (&a.page, a.line, a.column, a.audit, &a.target, &a.detail)
+            .cmp(&(&b.page, b.line, b.column, b.audit, &b.target, &b.detail))
+    });
+    findings
+}
+
+/// Audits runs of pages on threads of their own, one a run.
+fn audit_parts(
+    parts: Vec<std::ops::Range<usize>>,
+    audit_part: &(impl Fn(std::ops::Range<usize>) -> Vec<Finding> + Sync),
+) -> Vec<Finding> {
     std::thread::scope(|scope| {
-        let audit_part = &audit_part;
         let handles: Vec<_> = parts
             .into_iter()
             .map(|pages| scope.spawn(move || audit_part(pages)))

@@ -83,7 +83,7 @@ pub struct Rating {
     pub grade: char,
     /// Findings per audit, all pages together.
     pub findings: BTreeMap<&'static str, usize>,
-    /// Every parsed page, in crawl order.
+    /// Every parsed page, in URL order.
     pub pages: Vec<PageRating>,
 }
 
@@ -99,7 +99,7 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
             .or_default() += 1;
         *totals.entry(f.audit.id()).or_default() += 1;
     }
-    let pages: Vec<PageRating> = crawl
+    let mut pages: Vec<PageRating> = crawl
         .visits
         .iter()
         .filter(|v| v.page.is_some())
@@ -130,6 +130,8 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
             }
         })
         .collect();
+    // URL order, not crawl order: the same site gives the same report (and the same float sum).
+    pages.sort_by(|a, b| a.page.cmp(&b.page));
     let score = if pages.is_empty() {
         100.0
     } else {

@@ -357,6 +357,24 @@ impl Links {
     }
 }
 
+impl Links {
+    /// Puts the pages in a new visit order: the page of visit `order[i]` becomes visit `i`'s.
+    pub(super) fn reorder(&mut self, order: &[usize]) {
+        let mut pages = std::mem::take(&mut self.pages);
+        pages.resize_with(order.len().max(pages.len()), Box::default);
+        self.pages = order
+            .iter()
+            .map(|&i| std::mem::take(&mut pages[i]))
+            .collect();
+        self.starts.clear();
+        let mut count = 0;
+        for page in &self.pages {
+            self.starts.push(count);
+            count += page.len();
+        }
+    }
+}
+
 impl PartialEq for Links {
     /// Equal when they hold the same strings under the same symbols and the same links
     /// (the hash tables' seeds differ from crawl to crawl).

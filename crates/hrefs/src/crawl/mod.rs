@@ -7,15 +7,15 @@
 //! other link target is only checked for its status (external ones only when asked).
 //! `429` and `503` answers are retried after their `Retry-After` (`retry`). Sitemaps
 //! (`discovery`) add the pages no link leads to, once the link graph is exhausted; click
-//! `depths` are settled from the link graph at the end.
+//! depths are settled from the link graph at the end, and visits sorted (`settle`).
 
 mod config;
-mod depths;
 mod discovery;
 mod frontier;
 pub mod graph;
 mod model;
 mod retry;
+mod settle;
 mod worker;
 
 use std::future::Future;
@@ -85,7 +85,8 @@ pub async fn crawl(
     }
     tasks.abort_all();
     state.report(0, &mut on_visit)?;
-    depths::settle_depths(&mut state.visits, &state.links, seed.as_str());
+    settle::settle_depths(&mut state.visits, &state.links, seed.as_str());
+    settle::sort_visits(&mut state.visits, &mut state.fragments, &mut state.links);
     Ok(Crawl {
         seed: seed.to_string(),
         visits: state.visits,

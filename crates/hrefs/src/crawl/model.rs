@@ -29,7 +29,8 @@ pub struct Visit {
     pub role: Role,
     /// Link hops from the seed; `null` for pages only a sitemap leads to.
     pub depth: Option<u32>,
-    /// The first page found linking here (none for the seed and sitemap pages).
+    /// A page one click nearer the start that links here, the first in URL order (none for
+    /// the seed and pages only a sitemap leads to).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_on: Option<String>,
     /// The final HTTP status, when there was an answer.
@@ -189,7 +190,8 @@ impl Fragments {
 pub struct Crawl {
     /// The seed, normalised.
     pub seed: String,
-    /// Every URL fetched, checked or kept out by robots.txt, in the order they completed.
+    /// Every URL fetched, checked or kept out by robots.txt, in click-depth order, then URL order
+    /// (the same in every run; [`crate::sink`] hands them over as they complete).
     pub visits: Vec<Visit>,
     /// Every link of every parsed page.
     pub links: Links,

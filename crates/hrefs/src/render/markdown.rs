@@ -183,7 +183,11 @@ fn crawl_markdown(report: &SiteReport) -> String {
     }
     let worst: Vec<_> = {
         let mut pages: Vec<_> = r.pages.iter().filter(|p| p.score < 100.0).collect();
-        pages.sort_by(|a, b| a.score.total_cmp(&b.score));
+        pages.sort_by(|a, b| {
+            a.score
+                .total_cmp(&b.score)
+                .then_with(|| a.page.cmp(&b.page))
+        });
         pages.into_iter().take(20).collect()
     };
     if !worst.is_empty() {

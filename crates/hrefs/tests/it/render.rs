@@ -195,14 +195,18 @@ async fn crawl_ndjson_streams_each_visit_then_the_summary() {
         .map(|l| serde_json::from_str(l).expect("each line is a JSON object"))
         .collect();
     let (tail, visits) = lines.split_last().expect("at least the summary line");
-    // One line per visit, in the order the crawl handed them over, which is the report's.
-    let urls: Vec<&str> = visits
+    // One line per visit, in the order the crawl handed them over (the report sorts them).
+    let mut urls: Vec<&str> = visits
         .iter()
         .map(|l| l["visit"]["url"].as_str().unwrap())
         .collect();
-    let want: Vec<&str> = report.visits.iter().map(|v| v.url.as_str()).collect();
+    urls.sort_unstable();
+    let mut want: Vec<&str> = report.visits.iter().map(|v| v.url.as_str()).collect();
+    want.sort_unstable();
     assert_eq!(urls, want);
-    for (line, visit) in visits.iter().zip(&report.visits) {
+    for line in visits {
+        let url = line["visit"]["url"].as_str().unwrap();
+        let visit = report.visits.iter().find(|v| v.url == url).unwrap();
         let links = &line["links"];
         match &visit.page {
             Some(page) => assert_eq!(links.as_array().map(Vec::len), Some(page.links as usize)),
@@ -643,5 +647,112 @@ async fn page_formats_escape_hostile_link_text_for_their_medium() {
         assert!(!out.as_bytes().contains(&0x1b), "{format:?}");
         let v: Value = serde_json::from_str(out.trim_end()).unwrap();
         assert_eq!(v["links"][0]["text"], HOSTILE_TEXT);
+    }
+}
+
+/// A site of eight pages that all link to one shared page, a missing page each and with
+/// generic text, served with each page delayed so that fetches finish in the order `order`
+/// gives: two servers with opposite orders make two crawls of the same site whose visits
+/// complete in opposite orders.
+fn site_finishing_in_order(order: impl Fn(u64) -> u64) -> TestServer {
+    let home: String = (0..8)
+        .map(|i| format!("<a href=\"/p{i}.html\">Page {i}</a>\n"))
+        .collect();
+    let mut routes = vec![("/".to_string(), Route::html(home))];
+    for i in 0..8 {
+        let page = format!(
+            "<a href=\"/shared.html\">here</a>\n<a href=\"/missing{i}.html\">Gone {i}</a>\n\
+             <a href=\"/p{}.html\">Next</a>",
+            (i + 1) % 8
+        );
+        routes.push((
+            format!("/p{i}.html"),
+            Route::html(page).delay_headers(std::time::Duration::from_millis(order(i) * 25)),
+        ));
+    }
+    routes.push(("/shared.html".to_string(), Route::html("<p>shared</p>")));
+    TestServer::start(
+        routes
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect(),
+    )
+}
+
+/// `format`'s output for a crawl of `server`, its origin replaced by `ORIGIN` and its
+/// timings by `0`.
+async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> String {
+    let seed = url::Url::parse(&server.url("/")).unwrap();
+    let mut out = Vec::new();
+    {
+        let mut sink = crawl_sink(format, &mut out);
+        sink::crawl_into(
+            &seed,
+            &fixture::config(),
+            &fixture::fetcher(),
+            std::future::pending(),
+            &mut sink,
+        )
+        .await
+        .expect("writing to a Vec cannot fail");
+    }
+    let out = String::from_utf8(out)
+        .unwrap()
+        .replace(server.url("").trim_end_matches('/'), "ORIGIN");
+    mask_numbers_after(&out, &["\"elapsed_ms\":", "time=\"", " in "])
+}
+
+/// `text` with the number after each of `prefixes` replaced by `0`.
+fn mask_numbers_after(text: &str, prefixes: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some((at, prefix)) = prefixes
+        .iter()
+        .filter_map(|p| rest.find(p).map(|at| (at, p)))
+        .min()
+    {
+        let after = at + prefix.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let number = rest
+            .find(|c: char| !(c.is_ascii_digit() || ".e+-".contains(c)))
+            .unwrap_or(rest.len());
+        if number > 0 {
+            out.push('0');
+            rest = &rest[number..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fetches finish in any order; the report must not depend on it: the same site gives the
+/// same bytes in every format (timings aside), `found_on` included.
+#[tokio::test]
+async fn the_same_site_gives_the_same_report_whatever_order_fetches_finish() {
+    let forward = site_finishing_in_order(|i| i);
+    let backward = site_finishing_in_order(|i| 7 - i);
+    for format in [
+        CrawlFormat::Json,
+        CrawlFormat::Markdown,
+        CrawlFormat::Csv,
+        CrawlFormat::Html,
+        CrawlFormat::Junit {
+            fail_at: Severity::Error,
+        },
+    ] {
+        let a = output_without_timing(&forward, format).await;
+        let b = output_without_timing(&backward, format).await;
+        assert!(a == b, "{format:?} differs:\n{a}\n---\n{b}");
+        if format == CrawlFormat::Json {
+            let report: Value = serde_json::from_str(&a).unwrap();
+            let shared = report["visits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["url"] == "ORIGIN/shared.html")
+                .expect("the shared page is visited");
+            assert_eq!(shared["found_on"], "ORIGIN/p0.html");
+        }
     }
 }
