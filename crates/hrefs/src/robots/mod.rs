@@ -35,8 +35,8 @@ use pattern::{canonicalize, Pattern};
 pub const MAX_SIZE: usize = 500 * 1024;
 
 /// The longest pattern read, in octets of its canonical form (escapes count three): Google's
-/// open-source parser reads at most 2083 × 8 octets of a line (eight times the longest URL of
-/// old browsers), and so do we, for the pattern.
+/// open-source parser keeps the first 2083 × 8 octets of a line, less one, and drops the rest
+/// (2083 was the longest URL old browsers took); we hold the pattern itself to that.
 ///
 /// A longer `disallow` pattern is cut to this length, as Google cuts the line: it then
 /// disallows more than written, never less. A longer `allow` pattern is ignored instead, since
@@ -47,8 +47,9 @@ pub const MAX_PATTERN: usize = 2083 * 8;
 /// [`Robots::problems`] says how many.
 ///
 /// Matching a URL costs up to one pass over it per rule with a `*`, so this bounds the time a
-/// robots.txt can make each URL of a crawl take. Real files stay far below: a few thousand
-/// rules is already rare.
+/// robots.txt can make each URL of a crawl take: about 20 ms for a 20,000-octet URL against
+/// 10,000 such rules. Real files stay far below the cap: a few thousand rules is already rare.
+/// Google sets no such cap, but its 500 KiB limit alone allows some 40,000 short rules.
 pub const MAX_RULES: usize = 10_000;
 
 /// The rules of one robots.txt file for one user agent.
