@@ -103,8 +103,8 @@ fn against_reference(data: &[u8]) {
 fn matches(pattern: &[u8], anchored: bool, text: &[u8]) -> bool {
     let (p, t) = (pattern.len(), text.len());
     let mut ok = vec![vec![false; t + 1]; p + 1];
-    for j in 0..=t {
-        ok[p][j] = !anchored || j == t;
+    for (j, end) in ok[p].iter_mut().enumerate() {
+        *end = !anchored || j == t;
     }
     for i in (0..p).rev() {
         for j in (0..=t).rev() {
