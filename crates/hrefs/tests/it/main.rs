@@ -13,3 +13,5 @@ mod crawl;
 mod fetch;
 // Every output format through its sink, read back and held to its report.
 mod render;
+// robots.txt files too hostile or too big to follow to the letter: the crawl still ends.
+mod robots;
