@@ -152,9 +152,14 @@ pub struct PageSummary {
     /// The original tool's counts for the page.
     #[serde(flatten)]
     pub counts: CompatCounts,
-    /// Links on the page (every `href` of every anchor).
+    /// Links on the page (every `href` of every anchor) kept: all of them unless the page
+    /// has more than the crawl's `max_links_per_page`.
     pub links: u64,
-    /// Links per kind.
+    /// Links past the crawl's `max_links_per_page`: counted (in the compat counts too) but
+    /// not kept, followed or audited. Not 0 means the page's links are truncated.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub links_dropped: u64,
+    /// Kept links per kind.
     pub kinds: KindCounts,
     /// The `<base href>`, when the page has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,6 +168,10 @@ pub struct PageSummary {
     pub charset: String,
     /// Body bytes (decompressed).
     pub bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A parsed page's fragment targets (`id`s and `<a name>`s), hashed with
