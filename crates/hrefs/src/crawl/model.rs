@@ -98,7 +98,8 @@ pub enum ErrorKind {
     Tls,
     /// Too many redirects, a loop, or a redirect to where we cannot go.
     Redirect,
-    /// The request or the body failed on the way (reset, truncated, corrupt compression).
+    /// The request or the body failed on the way (reset, truncated, corrupt compression), or
+    /// its `Content-Encoding` cannot be undone.
     Transfer,
     /// The body is larger than `--max-body`.
     TooLarge,
@@ -126,7 +127,9 @@ impl From<&FetchError> for VisitError {
             FetchError::TooManyRedirects { .. }
             | FetchError::RedirectLoop { .. }
             | FetchError::BadRedirect { .. } => ErrorKind::Redirect,
-            FetchError::Request { .. } | FetchError::Body { .. } => ErrorKind::Transfer,
+            FetchError::Request { .. } | FetchError::Body { .. } | FetchError::Encoding { .. } => {
+                ErrorKind::Transfer
+            }
             FetchError::TooLarge { .. } => ErrorKind::TooLarge,
             FetchError::Build { .. }
             | FetchError::CaFile { .. }
