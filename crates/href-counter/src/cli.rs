@@ -181,6 +181,11 @@ pub(crate) struct CrawlArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 2, value_parser = whole::<u32>)]
     pub(crate) retries: u32,
 
+    /// Keep at most this many links of one page; the rest are counted, not followed or
+    /// audited, and the page is reported truncated. 0 for no limit.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_LINKS_PER_PAGE, value_parser = whole::<usize>)]
+    pub(crate) max_links_per_page: usize,
+
     /// Exit with status 1 when a finding is at least this severe.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub(crate) fail_on: Option<FailOn>,

@@ -62,6 +62,7 @@ pub(crate) fn job(cli: &Cli) -> anyhow::Result<Job> {
             links: format != PageFormat::Compat,
             scope: cli.scope,
             base: cli.base.clone(),
+            max_links: None,
         },
         format,
     }))
@@ -93,6 +94,7 @@ fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
             sitemaps: !args.no_sitemap,
             check_external: args.check_external,
             retries: args.retries,
+            max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
         },
         fetch: fetch_config(&args.fetch)?,
         format: crawl_format(args.format, fail_on.unwrap_or(Severity::Error)),
@@ -228,6 +230,33 @@ mod tests {
             usage(&["href-counter", "crawl", "--max-pages", "-1", "http://x/"]),
             "invalid value '-1' for '--max-pages <N>': expected a whole number (0, 1, 2...) \
              (see --help)"
+        );
+    }
+
+    #[test]
+    fn max_links_per_page_defaults_to_the_library_s_and_0_lifts_it() {
+        let config = |extra: &[&str]| {
+            let mut args = vec!["href-counter", "crawl"];
+            args.extend_from_slice(extra);
+            args.push("http://x/");
+            match job(&Cli::try_parse_from(args).unwrap()).unwrap() {
+                Job::Crawl(crawl) => crawl.config.max_links_per_page,
+                Job::Pages(_) => unreachable!("a crawl"),
+            }
+        };
+        assert_eq!(config(&[]), Some(crawl::DEFAULT_MAX_LINKS_PER_PAGE));
+        assert_eq!(config(&["--max-links-per-page", "7"]), Some(7));
+        assert_eq!(config(&["--max-links-per-page", "0"]), None);
+        assert_eq!(
+            usage(&[
+                "href-counter",
+                "crawl",
+                "--max-links-per-page",
+                "-1",
+                "http://x/"
+            ]),
+            "invalid value '-1' for '--max-links-per-page <N>': expected a whole number \
+             (0, 1, 2...) (see --help)"
         );
     }
 }

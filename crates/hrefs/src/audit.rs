@@ -468,12 +468,16 @@ fn audit_page(
             add(Audit::InternalNofollow, "rel=nofollow".into());
         }
     }
-    if page.links > MAX_LINKS as u64 {
-        findings.push(page_finding(
-            Audit::TooManyLinks,
-            visit,
-            format!("{} links (more than {MAX_LINKS})", page.links),
-        ));
+    let total = page.links + page.links_dropped;
+    if total > MAX_LINKS as u64 {
+        let detail = match page.links_dropped {
+            0 => format!("{total} links (more than {MAX_LINKS})"),
+            _ => format!(
+                "{total} links (more than {MAX_LINKS}; only the first {} kept and audited)",
+                page.links
+            ),
+        };
+        findings.push(page_finding(Audit::TooManyLinks, visit, detail));
     }
     match visit.depth {
         None => findings.push(page_finding(

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::compat::{self, CompatCounts, Side};
 use crate::extract::{Anchor, AnchorLog, ExtractOptions, Extractor, PageFacts};
-use crate::fetch::{Fetcher, Response};
+use crate::fetch::{FetchError, Fetcher, Response};
 use crate::report::{self, Hop, Origin, PageLinks, PageReport};
 use crate::url::Scope;
 use crate::{Error, Result};
@@ -69,6 +69,9 @@ pub struct PageOptions {
     pub scope: Scope,
     /// The URL local files and standard input are classified against.
     pub base: Option<String>,
+    /// Links kept at most (with [`PageOptions::links`]); `None` for no limit. The links past
+    /// it are counted, compat counts included, but not kept.
+    pub max_links: Option<usize>,
 }
 
 /// Streams one page through extraction and counting.
@@ -79,17 +82,22 @@ struct Scan {
 }
 
 /// What is kept of each anchor as it is found: the compat counts, and for reports the anchor
-/// and the verdict on each of its hrefs (so that reports need not ask Go's parser again).
+/// and the verdict on each of its hrefs (so that reports need not ask Go's parser again), up
+/// to `max_links` links; past them, links are only counted.
 struct Tally {
     counts: CompatCounts,
     anchors: AnchorLog,
     verdicts: Vec<Option<Side>>,
     page_host: Vec<u8>,
     keep_anchors: bool,
+    max_links: usize,
+    /// Links not kept because `max_links` were.
+    dropped: u64,
 }
 
 impl Tally {
     fn add(&mut self, anchor: &Anchor) {
+        let kept = self.verdicts.len();
         for href in anchor.hrefs() {
             let side = compat::classify(&href, &self.page_host);
             self.counts.add(side);
@@ -97,14 +105,23 @@ impl Tally {
                 self.verdicts.push(side);
             }
         }
-        if self.keep_anchors {
+        if !self.keep_anchors {
+            return;
+        }
+        // Anchors are kept whole, and none after the first one dropped: the links kept are
+        // the page's first ones, in order.
+        if self.dropped == 0 && self.verdicts.len() <= self.max_links {
             self.anchors.push(anchor);
+        } else {
+            self.dropped += (self.verdicts.len() - kept) as u64;
+            self.verdicts.truncate(kept);
         }
     }
 }
 
 impl Scan {
-    fn new(page_host: Vec<u8>, keep_anchors: bool, fragment_targets: bool) -> Scan {
+    fn new(page_host: Vec<u8>, options: &PageOptions, fragment_targets: bool) -> Scan {
+        let keep_anchors = options.links;
         Scan {
             extractor: Extractor::new(ExtractOptions {
                 anchor_details: keep_anchors,
@@ -116,6 +133,8 @@ impl Scan {
                 verdicts: Vec::new(),
                 page_host,
                 keep_anchors,
+                max_links: options.max_links.unwrap_or(usize::MAX),
+                dropped: 0,
             },
             first_bytes: Vec::new(),
         }
@@ -132,6 +151,16 @@ impl Scan {
 
     /// Ends the page: its compat counts, its links resolved against `base` (unless it has a
     /// `<base href>`) and the facts noticed on the way.
+    /// The page as read so far when the body cap or the deadline stops a page that already
+    /// dropped links for its cap (see `scan_body`); the error otherwise.
+    fn ended_by(self, err: FetchError) -> Result<Scan> {
+        let partial_anyway = self.tally.dropped > 0;
+        match err {
+            FetchError::TooLarge { .. } | FetchError::Timeout { .. } if partial_anyway => Ok(self),
+            err => Err(err.into()),
+        }
+    }
+
     fn finish(
         self,
         origin: &mut Origin,
@@ -237,8 +266,10 @@ pub(crate) struct HtmlPage {
     pub origin: Origin,
     /// Its compat counts.
     pub counts: CompatCounts,
-    /// Its links (none unless [`PageOptions::links`]).
+    /// Its links (none unless [`PageOptions::links`]), at most [`PageOptions::max_links`].
     pub links: PageLinks,
+    /// Links past [`PageOptions::max_links`]: counted, not kept.
+    pub links_dropped: u64,
     /// What extraction noticed besides links.
     pub facts: PageFacts,
 }
@@ -255,12 +286,13 @@ pub(crate) async fn read_html(
     started: Instant,
 ) -> Result<HtmlPage> {
     let final_url = response.url().clone();
-    let scan = Scan::new(page_host, options.links, purpose == Purpose::Crawl);
+    let scan = Scan::new(page_host, options, purpose == Purpose::Crawl);
     let overlap_after = match purpose {
         Purpose::Alone => OVERLAP_AFTER,
         Purpose::Crawl => u64::MAX,
     };
     let scan = scan_body(&mut response, scan, overlap_after).await?;
+    let links_dropped = scan.tally.dropped;
     let mut origin = Origin {
         input: raw.to_string(),
         url: Some(final_url.clone()),
@@ -282,16 +314,23 @@ pub(crate) async fn read_html(
         origin,
         counts,
         links,
+        links_dropped,
         facts,
     })
 }
 
 /// Streams the body of `response` through `scan`, on another thread past `overlap_after` bytes.
+/// Once the scan has dropped links for its cap, the body cap or the deadline ends the page
+/// rather than failing it: the page is partial already, and what was read past the cap was
+/// read to count its links, not to keep them. A page that streams links without end then
+/// ends as a truncated page, not an error.
 async fn scan_body(response: &mut Response, mut scan: Scan, overlap_after: u64) -> Result<Scan> {
     let mut read = 0;
     while read < overlap_after {
-        let Some(chunk) = response.chunk().await? else {
-            return Ok(scan);
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(scan),
+            Err(err) => return scan.ended_by(err),
         };
         read += chunk.len() as u64;
         scan.write(&chunk);
@@ -317,19 +356,28 @@ async fn scan_body(response: &mut Response, mut scan: Scan, overlap_after: u64) 
             input: response.url().to_string(),
             source,
         })?;
-    while let Some(chunk) = response.chunk().await? {
+    let failed = loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break None,
+            Err(err) => break Some(err),
+        };
         let mut buffer = spares.try_recv().unwrap_or_default();
         buffer.clear();
         buffer.extend_from_slice(&chunk);
         drop(chunk);
         if chunks.send(buffer).await.is_err() {
-            break;
+            break None;
         }
-    }
+    };
     drop(chunks);
-    Ok(scanned
+    let scan = scanned
         .await
-        .expect("the extraction thread hands its scan back unless it panicked"))
+        .expect("the extraction thread hands its scan back unless it panicked");
+    match failed {
+        Some(err) => scan.ended_by(err),
+        None => Ok(scan),
+    }
 }
 
 fn analyze_reader(
@@ -346,7 +394,7 @@ fn analyze_reader(
         }
         None => (None, Vec::new()),
     };
-    let mut scan = Scan::new(page_host, options.links, false);
+    let mut scan = Scan::new(page_host, options, false);
     let mut buf = vec![0; READ_CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
@@ -380,4 +428,50 @@ fn analyze_reader(
         });
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(html: &str, max_links: Option<usize>) -> (CompatCounts, PageLinks, u64) {
+        let options = PageOptions {
+            links: true,
+            max_links,
+            ..PageOptions::default()
+        };
+        let mut scan = Scan::new(b"example.com".to_vec(), &options, true);
+        // Byte by byte: where the chunks end does not move the cap.
+        for b in html.as_bytes() {
+            scan.write(std::slice::from_ref(b));
+        }
+        let dropped = scan.tally.dropped;
+        let base = Url::parse("https://example.com/").unwrap();
+        let (counts, links, _) = scan
+            .finish(&mut Origin::default(), &base, Scope::Host)
+            .unwrap();
+        (counts, links, dropped)
+    }
+
+    #[test]
+    fn links_past_the_cap_are_counted_not_kept() {
+        let html = r#"<a href="/1">1</a><a href="/2" href="https://other.example/">2</a>
+            <a href="/3">3</a><a href="https://other.example/4">4</a>"#;
+        let (counts, links, dropped) = scan(html, None);
+        assert_eq!((links.len(), dropped), (5, 0));
+        assert_eq!((counts.internal, counts.external), (3, 2));
+
+        // The anchor whose second href would pass the cap is dropped whole, and so is every
+        // anchor after it, though the next would fit: the kept links are the page's first.
+        let (capped, links, dropped) = scan(html, Some(2));
+        assert_eq!((links.len(), dropped), (1, 4));
+        assert_eq!(links.iter().next().unwrap().href, "/1");
+        assert_eq!(capped, counts, "the compat counts still count every link");
+        assert_eq!(links.kinds.total(), 1, "kinds are the kept links'");
+
+        let (_, links, dropped) = scan(html, Some(3));
+        assert_eq!((links.len(), dropped), (3, 2));
+        let (_, links, dropped) = scan(html, Some(0));
+        assert_eq!((links.len(), dropped), (0, 5));
+    }
 }

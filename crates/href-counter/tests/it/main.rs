@@ -19,6 +19,10 @@ mod formats;
 mod robustness;
 // href-counter crawl: fixture sites with one of each problem, limits, formats, a 10,000-page site.
 mod crawl;
+// Content-Encoding stacks: undone in order, or refused in one line (single page and crawl).
+mod stacked_encodings;
+// What one page may cost a crawl: --max-links-per-page on endless and huge pages.
+mod page_bounds;
 // The crawl's progress line on a pseudo-terminal (util-linux script), and its absence.
 mod crawl_terminal;
 // The crawl's HTML report read back and held to its JSON report; no external asset.

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use url::Url;
 
-pub use config::{seed_url, CrawlConfig, ROBOTS_AGENT};
+pub use config::{seed_url, CrawlConfig, DEFAULT_MAX_LINKS_PER_PAGE, ROBOTS_AGENT};
 pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit, VisitError};
 
 use crate::fetch::Fetcher;
@@ -109,6 +109,8 @@ struct State {
     /// The crawl's site, which pages are parsed on.
     site: Site,
     retries: u32,
+    /// Links kept of one page, at most.
+    max_links: Option<usize>,
     concurrency: usize,
     frontier: Frontier,
     sitemaps: Sitemaps,
@@ -129,6 +131,7 @@ impl State {
             fetcher,
             site: Site::of(seed, config.scope),
             retries: config.retries,
+            max_links: config.max_links_per_page,
             concurrency: config.concurrency.max(1),
             frontier: Frontier::new(seed, config),
             sitemaps: Sitemaps::default(),
@@ -166,6 +169,7 @@ impl State {
                     host,
                     self.site.clone(),
                     self.retries,
+                    self.max_links,
                 )),
                 Start::Robots(url, host) => {
                     tasks.spawn(discovery::fetch_robots(self.fetcher.clone(), url, host))

@@ -99,7 +99,8 @@ pub enum ErrorKind {
     Tls,
     /// Too many redirects, a loop, or a redirect to where we cannot go.
     Redirect,
-    /// The request or the body failed on the way (reset, truncated, corrupt compression).
+    /// The request or the body failed on the way (reset, truncated, corrupt compression), or
+    /// its `Content-Encoding` cannot be undone.
     Transfer,
     /// The body is larger than `--max-body`.
     TooLarge,
@@ -127,7 +128,9 @@ impl From<&FetchError> for VisitError {
             FetchError::TooManyRedirects { .. }
             | FetchError::RedirectLoop { .. }
             | FetchError::BadRedirect { .. } => ErrorKind::Redirect,
-            FetchError::Request { .. } | FetchError::Body { .. } => ErrorKind::Transfer,
+            FetchError::Request { .. } | FetchError::Body { .. } | FetchError::Encoding { .. } => {
+                ErrorKind::Transfer
+            }
             FetchError::TooLarge { .. } => ErrorKind::TooLarge,
             FetchError::Build { .. }
             | FetchError::CaFile { .. }
@@ -153,9 +156,14 @@ pub struct PageSummary {
     /// The original tool's counts for the page.
     #[serde(flatten)]
     pub counts: CompatCounts,
-    /// Links on the page (every `href` of every anchor).
+    /// Links on the page (every `href` of every anchor) kept: all of them unless the page
+    /// has more than the crawl's `max_links_per_page`.
     pub links: u64,
-    /// Links per kind.
+    /// Links past the crawl's `max_links_per_page`: counted (in the compat counts too) but
+    /// not kept, followed or audited. Not 0 means the page's links are truncated.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub links_dropped: u64,
+    /// Kept links per kind.
     pub kinds: KindCounts,
     /// The `<base href>`, when the page has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +172,10 @@ pub struct PageSummary {
     pub charset: String,
     /// Body bytes (decompressed).
     pub bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A parsed page's fragment targets (`id`s and `<a name>`s), hashed with

@@ -86,6 +86,7 @@ pub(super) async fn visit(
     host: String,
     site: Site,
     retries: u32,
+    max_links: Option<usize>,
 ) -> Done {
     let started = Instant::now();
     let mut visit = job.visit();
@@ -139,6 +140,7 @@ pub(super) async fn visit(
             links: true,
             scope: site.scope(),
             base: None,
+            max_links,
         };
         let raw = job.url.as_str();
         let page_host = page::parse_web_url(raw).map(|(_, h)| h).unwrap_or_default();
@@ -170,6 +172,7 @@ fn summary(page: &HtmlPage) -> PageSummary {
     PageSummary {
         counts: page.counts,
         links: page.links.len() as u64,
+        links_dropped: page.links_dropped,
         kinds: page.links.kinds,
         base: page.links.base.as_ref().map(Url::to_string),
         charset: page.links.encoding.name().to_ascii_lowercase(),

@@ -1,5 +1,7 @@
-//! How the reqwest clients are set up: rustls, no redirects of their own, decompression, the
+//! How the reqwest clients are set up: rustls, no redirects of their own, the codings offered, the
 //! certificate stores they trust and the extra CA files read for them.
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_ENCODING};
 
 use super::config::FetchConfig;
 use super::error::{cause_of, lower_first, FetchError};
@@ -22,11 +24,19 @@ pub(super) fn client_builder(
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.as_str())
-            .gzip(true)
-            .brotli(true)
-            .deflate(true),
+            .default_headers(accept_encoding()),
         |b, cert| b.add_root_certificate(cert),
     )
+}
+
+/// The codings `decode` undoes, offered to every server.
+fn accept_encoding() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        ACCEPT_ENCODING,
+        HeaderValue::from_static("gzip, deflate, br"),
+    );
+    headers
 }
 
 /// Reads one PEM file of CA certificates; a file without any is an error, since it is surely

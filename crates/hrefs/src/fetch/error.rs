@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::decode::EncodingProblem;
+
 /// Why a fetch failed. HTTP error statuses are not errors: they come back as a
 /// [`Response`](super::Response).
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +104,18 @@ pub enum FetchError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The body's `Content-Encoding` cannot be undone: a coding this build does not know, or
+    /// more of them than it undoes.
+    #[error("cannot decode the body of {url}: content-encoding '{encodings}': {problem}")]
+    Encoding {
+        /// The final URL.
+        url: Url,
+        /// The `Content-Encoding` as sent (every header line, comma-separated).
+        encodings: Box<str>,
+        /// What is wrong with it. (Boxed, like the header: every fetch result is as large as
+        /// this enum's largest variant.)
+        problem: Box<EncodingProblem>,
+    },
     /// Reading or decoding the body failed (truncated, reset, corrupt compression).
     #[error("reading the body of {url} failed: {cause}")]
     Body {
@@ -172,6 +186,7 @@ impl FetchError {
             | FetchError::Request { url, .. }
             | FetchError::TooLarge { url, .. }
             | FetchError::Body { url, .. }
+            | FetchError::Encoding { url, .. }
             | FetchError::TooManyRedirects { url, .. }
             | FetchError::RedirectLoop { url }
             | FetchError::BadRedirect { url, .. } => Some(url),

@@ -1,6 +1,6 @@
 //! Fetching pages over HTTP(S): one configured client, redirects followed by hand so every hop
-//! is recorded, a single deadline over the whole exchange, a cap on the decoded body size and
-//! errors that say what went wrong with which URL.
+//! is recorded, a single deadline over the whole exchange, stacked content codings undone, a
+//! cap on the decoded body size and errors that say what went wrong with which URL.
 //!
 //! The client is built for a statically linked binary in a `FROM scratch` container: TLS is
 //! rustls with the Mozilla roots compiled in (plus the system store when there is one), and
@@ -14,6 +14,7 @@
 
 mod client;
 mod config;
+mod decode;
 mod error;
 mod proxy;
 mod redirect;
@@ -23,6 +24,7 @@ pub use config::{
     FetchConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT,
     USER_AGENT,
 };
+pub use decode::{EncodingProblem, MAX_CODINGS};
 pub use error::{FetchError, RedirectProblem};
 pub use redirect::Redirect;
 pub use response::Response;

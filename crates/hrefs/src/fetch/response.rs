@@ -1,5 +1,5 @@
-//! The final response of a fetch: status and headers at hand, the body read chunk by chunk
-//! under the fetch's deadline and the body size cap.
+//! The final response of a fetch: status and headers at hand, the body read chunk by chunk,
+//! its content codings undone, under the fetch's deadline and the body size cap.
 
 use std::time::{Duration, Instant};
 
@@ -9,13 +9,15 @@ use reqwest::Method;
 use url::Url;
 
 use super::config::FetchConfig;
-use super::error::{cause_of, FetchError};
+use super::decode::{self, Decoded, EncodingProblem};
+use super::error::{cause_of, lower_first, FetchError};
 use super::redirect::Redirect;
 
 /// The final response of a fetch, after redirects, with its body still to be read.
 #[derive(Debug)]
 pub struct Response {
-    inner: reqwest::Response,
+    headers: HeaderMap,
+    body: Body,
     url: Url,
     status: u16,
     content_type: Option<String>,
@@ -30,9 +32,29 @@ pub struct Response {
     done: bool,
 }
 
+/// How the body is read.
+enum Body {
+    /// As it comes: no content coding.
+    Plain(reqwest::Response),
+    /// Through the decoders of its codings.
+    Decoded(Decoded),
+    /// Not at all: its codings cannot be undone.
+    Refused(EncodingProblem),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Plain(inner) => f.debug_tuple("Plain").field(inner).finish(),
+            Body::Decoded(_) => f.write_str("Decoded"),
+            Body::Refused(problem) => f.debug_tuple("Refused").field(problem).finish(),
+        }
+    }
+}
+
 impl Response {
     pub(super) fn new(
-        inner: reqwest::Response,
+        mut inner: reqwest::Response,
         url: Url,
         redirects: Vec<Redirect>,
         method: &Method,
@@ -40,17 +62,27 @@ impl Response {
         started: Instant,
         config: &FetchConfig,
     ) -> Response {
-        let content_type = header_str(inner.headers(), CONTENT_TYPE.as_str())
+        let headers = std::mem::take(inner.headers_mut());
+        let content_type = header_str(&headers, CONTENT_TYPE.as_str())
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
         let charset = content_type
             .as_deref()
             .and_then(crate::charset::from_content_type);
+        let status = inner.status().as_u16();
+        // Decoders are set up now and refusals kept for the first read: a HEAD, or a status
+        // that is all a caller wants, never needs the body.
+        let body = match decode::codings(&headers) {
+            Ok(codings) if codings.is_empty() => Body::Plain(inner),
+            Ok(codings) => Body::Decoded(Decoded::new(inner.into(), &codings)),
+            Err(problem) => Body::Refused(problem),
+        };
         Response {
-            status: inner.status().as_u16(),
+            status,
             has_body: *method != Method::HEAD,
-            inner,
+            headers,
+            body,
             url,
             content_type,
             charset,
@@ -84,10 +116,10 @@ impl Response {
         self.charset.as_deref()
     }
 
-    /// A response header's value, if present and readable as text. `Content-Encoding` and
-    /// `Content-Length` are gone once a compressed body is being decoded for us.
+    /// A response header's value (the first, when sent several times), if present and
+    /// readable as text.
     pub fn header(&self, name: &str) -> Option<&str> {
-        header_str(self.inner.headers(), name)
+        header_str(&self.headers, name)
     }
 
     /// The redirects followed to get here, in order.
@@ -112,14 +144,32 @@ impl Response {
         if self.done || !self.has_body {
             return Ok(None);
         }
-        if let (Some(limit), Some(declared)) = (self.max_body, self.inner.content_length()) {
-            // Only known for bodies not being decompressed: no need to download to refuse.
-            if declared > limit {
-                return Err(self.too_large(limit));
+        let read = match &mut self.body {
+            Body::Plain(inner) => {
+                // The length of a body without coding is its decoded size: no need to
+                // download it to refuse it.
+                if let (Some(limit), Some(declared)) = (self.max_body, inner.content_length()) {
+                    if declared > limit {
+                        return Err(self.too_large(limit));
+                    }
+                }
+                tokio::time::timeout_at(self.deadline, inner.chunk())
+                    .await
+                    .map(|read| read.map_err(|e| cause_of(&e)))
             }
-        }
-        let next = tokio::time::timeout_at(self.deadline, self.inner.chunk())
-            .await
+            Body::Decoded(decoded) => tokio::time::timeout_at(self.deadline, decoded.chunk())
+                .await
+                .map(|read| read.map_err(|e| io_cause(&e))),
+            Body::Refused(problem) => {
+                self.done = true;
+                return Err(FetchError::Encoding {
+                    url: self.url.clone(),
+                    encodings: decode::header_text(&self.headers).into(),
+                    problem: Box::new(problem.clone()),
+                });
+            }
+        };
+        let next = read
             .map_err(|_| {
                 self.done = true;
                 FetchError::Timeout {
@@ -127,11 +177,11 @@ impl Response {
                     after: self.timeout,
                 }
             })?
-            .map_err(|e| {
+            .map_err(|cause| {
                 self.done = true;
                 FetchError::Body {
                     url: self.url.clone(),
-                    cause: cause_of(&e),
+                    cause,
                 }
             })?;
         let Some(bytes) = next else {
@@ -162,6 +212,18 @@ impl Response {
     /// was called.
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
+    }
+}
+
+/// Why decoding a body failed: the client's cause when the body itself failed, else the
+/// decoder's ("invalid gzip header").
+fn io_cause(err: &std::io::Error) -> String {
+    match err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<reqwest::Error>())
+    {
+        Some(client) => cause_of(client),
+        None => lower_first(&err.to_string()),
     }
 }
 
