@@ -111,9 +111,19 @@ Pages are parsed for links; every link target is checked (other sites' only with
 --check-external). Depth is counted in link hops: URL itself is depth 0, the pages it links to
 depth 1, and so on.
 
+Every crawl ends: besides --max-depth, pages past --max-pages (100,000), URLs longer than
+--max-url-length (2048 bytes), deeper than --max-path-segments (20), repeating path segments
+(--max-repeats 2) or past --max-query-variants (1,000 per path) are only checked, not
+crawled, and the crawl stops at --max-memory (2048 MiB). Each limit that trips is named on
+stderr and in the report, with how to lift it (0: no limit). A start URL that redirects to
+another origin (http://example.com/ to https://www.example.com/) is followed: the site is
+the origin it lands on.
+
 Exit codes: 0 the crawl completed (and no finding reached --fail-on); 1 a finding reached
---fail-on, or the start page could not be read; 2 usage or configuration error; 130 interrupted
-(Ctrl-C): the report covers what was crawled.";
+--fail-on, or the start page could not be crawled (unreadable, not HTML, disallowed by
+robots.txt, excluded); 2 usage or configuration error; 3 the crawl stopped at --max-memory:
+the report covers what was crawled; 130 interrupted (Ctrl-C): the report covers what was
+crawled.";
 
 /// `href-counter crawl`.
 #[derive(Debug, Args)]
@@ -148,9 +158,33 @@ pub(crate) struct CrawlArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u32>)]
     pub(crate) max_depth: Option<u32>,
 
-    /// Parse at most this many pages; links beyond are only checked.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<usize>)]
-    pub(crate) max_pages: Option<usize>,
+    /// Parse at most this many pages; links beyond are only checked. 0 for no limit.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_PAGES, value_parser = whole::<usize>)]
+    pub(crate) max_pages: usize,
+
+    /// Only check, not crawl, URLs of the site longer than this many bytes. 0 for no limit.
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_URL_LENGTH, value_parser = whole::<usize>)]
+    pub(crate) max_url_length: usize,
+
+    /// Only check, not crawl, URLs of the site with more path segments than this. 0 for no
+    /// limit.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_PATH_SEGMENTS, value_parser = whole::<usize>)]
+    pub(crate) max_path_segments: usize,
+
+    /// Only check, not crawl, URLs repeating a run of one to three path segments more than
+    /// this many times in a row (/a/a/a, /x/y/x/y/x/y: a crawler trap). 0 for no limit.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_REPEATS, value_parser = whole::<usize>)]
+    pub(crate) max_repeats: usize,
+
+    /// Crawl at most this many query strings of one path (?page=, ?sort=, calendars); further
+    /// ones are only checked. 0 for no limit.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_QUERY_VARIANTS, value_parser = whole::<usize>)]
+    pub(crate) max_query_variants: usize,
+
+    /// Stop taking new URLs once the process uses this much memory (MiB, resident), and
+    /// report what was crawled. 0 for no limit.
+    #[arg(long, value_name = "MIB", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_MEMORY_MIB, value_parser = whole::<u64>)]
+    pub(crate) max_memory: u64,
 
     /// Requests in flight at once, all hosts together.
     #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 16, value_parser = positive)]

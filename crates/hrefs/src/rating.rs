@@ -77,10 +77,11 @@ pub struct PageRating {
 /// The site's rating.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rating {
-    /// Mean of the page scores, rounded to a tenth; 100 for a site without pages.
-    pub score: f64,
-    /// A to F.
-    pub grade: char,
+    /// Mean of the page scores, rounded to a tenth; `None` when no page was parsed: a site
+    /// the crawl could not read is not rated, never graded A for lack of findings.
+    pub score: Option<f64>,
+    /// A to F; `None` when not rated.
+    pub grade: Option<char>,
     /// Findings per audit, all pages together.
     pub findings: BTreeMap<&'static str, usize>,
     /// Every parsed page, in URL order.
@@ -132,14 +133,11 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
         .collect();
     // URL order, not crawl order: the same site gives the same report (and the same float sum).
     pages.sort_by(|a, b| a.page.cmp(&b.page));
-    let score = if pages.is_empty() {
-        100.0
-    } else {
-        tenth(pages.iter().map(|p| p.score).sum::<f64>() / pages.len() as f64)
-    };
+    let score = (!pages.is_empty())
+        .then(|| tenth(pages.iter().map(|p| p.score).sum::<f64>() / pages.len() as f64));
     Rating {
         score,
-        grade: grade(score),
+        grade: score.map(grade),
         findings: totals,
         pages,
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
 use crate::crawl::graph::Links;
-use crate::crawl::{Crawl, Visit};
+use crate::crawl::{Crawl, Cut, Ending, Visit};
 use crate::rating::{self, Rating};
 
 /// Totals over the crawl.
@@ -35,8 +35,15 @@ pub struct Summary {
     pub depths: BTreeMap<String, usize>,
     /// Findings per severity.
     pub severities: BTreeMap<&'static str, usize>,
-    /// Whether the crawl was stopped before it was complete.
+    /// How the crawl ended.
+    pub ending: Ending,
+    /// Whether the crawl was stopped before it was complete (by Ctrl-C or the memory budget).
     pub interrupted: bool,
+    /// Where the start URL redirected to, when another origin: the site crawled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landed_on: Option<String>,
+    /// What each limit that tripped kept from the crawl.
+    pub cuts: Vec<Cut>,
     /// Wall time of the crawl, in milliseconds.
     pub elapsed_ms: f64,
 }
@@ -75,6 +82,8 @@ pub struct SiteReport {
     pub links: Links,
     /// Sitemap files that could not be read.
     pub sitemap_errors: Vec<String>,
+    /// robots.txt files not kept whole.
+    pub robots_problems: Vec<String>,
 }
 
 impl SiteReport {
@@ -102,6 +111,7 @@ impl SiteReport {
             visits: crawl.visits,
             links: crawl.links,
             sitemap_errors: crawl.sitemap_errors,
+            robots_problems: crawl.robots_problems,
         }
     }
 
@@ -110,6 +120,34 @@ impl SiteReport {
         let mut findings: Vec<&Finding> = self.findings.iter().collect();
         findings.sort_by_key(|f| f.severity);
         findings
+    }
+
+    /// Everything that kept the crawl from covering the whole site, one sentence each, for
+    /// every format and for stderr: how it ended (unless complete), where the start page
+    /// landed, each limit that tripped, sitemaps that could not be read, robots.txt files
+    /// not kept whole. Web text in them (URLs) is raw: each format escapes it.
+    pub fn notices(&self) -> Vec<String> {
+        let s = &self.summary;
+        let mut notices = Vec::new();
+        notices.extend(s.ending.explain(&s.seed));
+        if let Some(landed) = &s.landed_on {
+            notices.push(format!(
+                "the start page {} redirected to {landed}: the site crawled is {landed}'s",
+                s.seed
+            ));
+        }
+        notices.extend(s.cuts.iter().map(Cut::message));
+        notices.extend(
+            self.sitemap_errors
+                .iter()
+                .map(|e| format!("sitemap not read: {e}")),
+        );
+        notices.extend(
+            self.robots_problems
+                .iter()
+                .map(|p| format!("robots.txt: {p}")),
+        );
+        notices
     }
 
     /// Whether there is a finding at least as bad as `severity`.
@@ -131,7 +169,10 @@ fn summarize(crawl: &Crawl, findings: &[Finding]) -> Summary {
         statuses: BTreeMap::new(),
         depths: BTreeMap::new(),
         severities: BTreeMap::new(),
-        interrupted: crawl.interrupted,
+        ending: crawl.ending,
+        interrupted: crawl.interrupted(),
+        landed_on: crawl.landed_on.clone(),
+        cuts: crawl.cuts.clone(),
         elapsed_ms: crawl.elapsed_ms,
     };
     for v in &crawl.visits {

@@ -20,6 +20,30 @@ pub(super) const MAX_WAIT: Duration = Duration::from_secs(60);
 /// links without end stops costing memory at its cap.
 pub const DEFAULT_MAX_LINKS_PER_PAGE: usize = 100_000;
 
+/// Pages crawled by default: more than almost any real site has (python3.11-doc has 526, a
+/// large documentation site a few tens of thousands), few enough that a crawler trap the other
+/// limits miss still ends, in about a minute at loopback speed and a few hundred MB.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
+
+/// URL length past which a URL is only checked, not crawled: the length browsers and search
+/// engines have long treated as the practical limit; longer ones are almost always generated
+/// (a query or a path that grows on every click).
+pub const DEFAULT_MAX_URL_LENGTH: usize = 2048;
+
+/// Path segments past which a URL is only checked: real sites rarely nest more than ten deep.
+pub const DEFAULT_MAX_PATH_SEGMENTS: usize = 20;
+
+/// Times one to three path segments may repeat back to back (`/a/a`, `/a/b/a/b`) before the
+/// URL is taken for a trap (relative links resolved against the wrong base grow this way).
+pub const DEFAULT_MAX_REPEATS: usize = 2;
+
+/// Query strings crawled on one path: a listing's pages and sort orders, a calendar's months.
+pub const DEFAULT_MAX_QUERY_VARIANTS: usize = 1000;
+
+/// Resident memory, in MiB, past which the crawl stops taking new URLs and finishes with a
+/// report of what it covered.
+pub const DEFAULT_MAX_MEMORY_MIB: u64 = 2048;
+
 /// How to crawl.
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
@@ -33,8 +57,20 @@ pub struct CrawlConfig {
     pub exclude: Vec<String>,
     /// Link hops from the seed beyond which pages are only checked, not parsed.
     pub max_depth: Option<u32>,
-    /// Pages parsed at most; further links are only checked.
+    /// Pages parsed at most; further links are only checked. `None` for no limit.
     pub max_pages: Option<usize>,
+    /// URLs of the site longer than this (bytes) are only checked; 0 for no limit.
+    pub max_url_length: usize,
+    /// URLs of the site with more path segments than this are only checked; 0 for no limit.
+    pub max_path_segments: usize,
+    /// URLs of the site repeating a run of one to three path segments more than this many
+    /// times in a row are only checked; 0 for no limit.
+    pub max_repeats: usize,
+    /// Query strings crawled on one path, at most; further ones are only checked. 0 for no
+    /// limit.
+    pub max_query_variants: usize,
+    /// Resident memory (MiB) past which the crawl stops and reports; `None` for no limit.
+    pub max_memory_mib: Option<u64>,
     /// Requests in flight at once, all hosts together.
     pub concurrency: usize,
     /// Requests in flight at once on one host.
@@ -62,7 +98,12 @@ impl Default for CrawlConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             max_depth: None,
-            max_pages: None,
+            max_pages: Some(DEFAULT_MAX_PAGES),
+            max_url_length: DEFAULT_MAX_URL_LENGTH,
+            max_path_segments: DEFAULT_MAX_PATH_SEGMENTS,
+            max_repeats: DEFAULT_MAX_REPEATS,
+            max_query_variants: DEFAULT_MAX_QUERY_VARIANTS,
+            max_memory_mib: Some(DEFAULT_MAX_MEMORY_MIB),
             concurrency: 16,
             per_host: 8,
             interval: Duration::ZERO,

@@ -13,6 +13,7 @@ mod config;
 mod discovery;
 mod frontier;
 pub mod graph;
+mod limits;
 mod model;
 mod retry;
 mod settle;
@@ -24,7 +25,12 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use url::Url;
 
-pub use config::{seed_url, CrawlConfig, DEFAULT_MAX_LINKS_PER_PAGE, ROBOTS_AGENT};
+pub use config::{
+    seed_url, CrawlConfig, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_MEMORY_MIB, DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_PATH_SEGMENTS, DEFAULT_MAX_QUERY_VARIANTS, DEFAULT_MAX_REPEATS,
+    DEFAULT_MAX_URL_LENGTH, ROBOTS_AGENT,
+};
+pub use limits::{Cut, Ending, Limit};
 pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit, VisitError};
 
 use crate::fetch::Fetcher;
@@ -94,7 +100,14 @@ pub async fn crawl(
         fragments: state.fragments,
         sitemap_urls: state.sitemaps.pages.iter().map(Url::to_string).collect(),
         sitemap_errors: state.sitemaps.errors,
-        interrupted,
+        robots_problems: Vec::new(),
+        landed_on: None,
+        ending: if interrupted {
+            Ending::Interrupted
+        } else {
+            Ending::Complete
+        },
+        cuts: Vec::new(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     })
 }

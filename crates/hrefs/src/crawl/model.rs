@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::graph::{fragment_hash, Links};
+use super::limits::{Cut, Ending};
 use crate::compat::CompatCounts;
 use crate::fetch::FetchError;
 use crate::report::{Hop, KindCounts};
@@ -209,17 +210,33 @@ pub struct Crawl {
     pub links: Links,
     /// Each visit's fragment targets, by visit index (empty unless a parsed page).
     pub fragments: Vec<Fragments>,
+    /// Where the start page redirected to, when that was another origin: the crawl's site
+    /// is then the origin it landed on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landed_on: Option<String>,
     /// Page URLs listed in the site's sitemaps.
     pub sitemap_urls: Vec<String>,
     /// Sitemap files that could not be read, with why.
     pub sitemap_errors: Vec<String>,
-    /// Whether the crawl was stopped before it was complete.
-    pub interrupted: bool,
+    /// What robots.txt files could not be kept whole (truncated, rules ignored), by file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub robots_problems: Vec<String>,
+    /// How the crawl ended.
+    pub ending: Ending,
+    /// The limits that cut something, in [`Limit`] order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<Cut>,
     /// Wall time in milliseconds.
     pub elapsed_ms: f64,
 }
 
 impl Crawl {
+    /// Whether the crawl was stopped before it was complete (by the caller or the memory
+    /// budget).
+    pub fn interrupted(&self) -> bool {
+        matches!(self.ending, Ending::Interrupted | Ending::MemoryBudget)
+    }
+
     /// The fragment targets of the visit at `index` (none unless it is a parsed page).
     pub fn fragments_of(&self, index: usize) -> &Fragments {
         static NONE: Fragments = Fragments(Vec::new());

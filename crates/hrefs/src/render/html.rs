@@ -28,6 +28,18 @@ impl<W: Write> CrawlSink for CrawlHtml<W> {
     }
 }
 
+/// What the crawl did not cover, as a list under the header; nothing when it covered all.
+fn notices_html(notices: &[String]) -> String {
+    if notices.is_empty() {
+        return String::new();
+    }
+    let items: String = notices
+        .iter()
+        .map(|n| format!("<li>{}</li>", xml(n)))
+        .collect();
+    format!("<section class=\"notices\"><h2>What this crawl did not cover</h2><ul>{items}</ul></section>")
+}
+
 /// A single self-contained HTML page: summary, rating, charts drawn as inline SVG (status
 /// codes, internal vs external links, click depth), the audits and every finding. No
 /// script, no external asset.
@@ -38,17 +50,20 @@ fn html(report: &SiteReport) -> String {
     let _ = write!(
         body,
         "<header><h1>Link audit of <a href=\"{0}\">{0}</a></h1>\
-         <div class=\"score grade-{1}\"><span>{2:.1}</span><small>/100</small><b>{1}</b></div>\
-         <p>{3} pages parsed, {4} more URLs checked, {5} broken, {6} redirected, in {7:.1} s.{8}</p></header>",
+         {1}<p>{3} pages parsed, {4} more URLs checked, {5} broken, {6} redirected, in {7:.1} s.</p>{2}</header>",
         xml(&s.seed),
-        r.grade,
-        r.score,
+        match (r.score, r.grade) {
+            (Some(score), Some(grade)) => format!(
+                "<div class=\"score grade-{grade}\"><span>{score:.1}</span><small>/100</small><b>{grade}</b></div>"
+            ),
+            _ => "<div class=\"score unrated\"><span>Not rated</span><small>no page could be read</small></div>".to_string(),
+        },
+        notices_html(&report.notices()),
         s.pages,
         s.checked,
         s.broken,
         s.redirected,
         s.elapsed_ms / 1000.0,
-        if s.interrupted { " <strong>The crawl was interrupted.</strong>" } else { "" }
     );
     body.push_str("<section class=\"charts\">");
     let statuses: Vec<(String, f64)> = s
@@ -159,6 +174,8 @@ tr.error td:first-child{color:#b00020;font-weight:600}tr.warning td:first-child{
 tr.pass td:first-child{color:#2e7d32}.score{display:inline-flex;gap:.4rem;align-items:baseline;font-size:2.4rem;font-weight:700}\
 .score b{font-size:1.6rem;padding:0 .5rem;border-radius:.3rem;color:#fff;background:#2e7d32}\
 .grade-B b{background:#689f38}.grade-C b{background:#f9a825}.grade-D b{background:#ef6c00}.grade-F b{background:#c62828}\
+.unrated{color:#666}.unrated small{font-size:1rem;font-weight:400}\
+.notices{border-left:4px solid #a15c00;background:#fff8e1;padding:.2rem 1rem;margin:1rem 0}.notices h2{font-size:1.1rem}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600}";
 
 /// A horizontal bar chart as inline SVG.

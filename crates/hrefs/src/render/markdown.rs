@@ -112,19 +112,27 @@ fn crawl_markdown(report: &SiteReport) -> String {
     let s = &report.summary;
     let r = &report.rating;
     let mut out = String::new();
-    let _ = writeln!(out, "# Link audit of {}\n", s.seed);
-    let _ = writeln!(
-        out,
-        "**SEO rating: {:.1}/100 ({})** over {} pages.{}\n",
-        r.score,
-        r.grade,
-        s.pages,
-        if s.interrupted {
-            " The crawl was interrupted: this covers what was crawled."
-        } else {
-            ""
+    let _ = writeln!(out, "# Link audit of {}\n", md_cell(&s.seed));
+    match (r.score, r.grade) {
+        (Some(score), Some(grade)) => {
+            let _ = writeln!(
+                out,
+                "**SEO rating: {score:.1}/100 ({grade})** over {} pages.\n",
+                s.pages
+            );
         }
-    );
+        _ => {
+            let _ = writeln!(out, "**Not rated: no page could be read.**\n");
+        }
+    }
+    let notices = report.notices();
+    if !notices.is_empty() {
+        let _ = writeln!(out, "## What this crawl did not cover\n");
+        for notice in &notices {
+            let _ = writeln!(out, "- {}", md_cell(notice));
+        }
+        out.push('\n');
+    }
     let _ = writeln!(
         out,
         "| pages | checked | broken | redirected | robots.txt | internal | external | time |"
