@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use hrefs::crawl::Ending;
 use hrefs::fetch::Fetcher;
 use hrefs::render::{self, sanitize, Meter};
 use hrefs::sink::{self, CrawlSink};
@@ -53,6 +54,8 @@ const EXIT_OK: u8 = 0;
 const EXIT_FAILED: u8 = 1;
 /// Bad usage or configuration: nothing was attempted, or the input can never work as given.
 const EXIT_USAGE: u8 = 2;
+/// The crawl stopped at its memory budget (--max-memory); the report covers what was crawled.
+const EXIT_STOPPED: u8 = 3;
 /// The crawl was stopped by Ctrl-C (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -144,26 +147,19 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
         .context("cannot write the report")?;
     drop(sink);
 
-    let seed = report.visits.first();
-    if let Some(why) = seed.and_then(|v| {
-        v.error.as_ref().map(|e| e.message.clone()).or_else(|| {
-            v.status
-                .filter(|s| *s >= 400)
-                .map(|s| format!("{} answered http status {s}", v.url))
-        })
-    }) {
-        eprintln!("href-counter: crawl start page: {}", sanitize(&why));
+    // What the crawl did not cover, one line each: how it ended first, then each limit that
+    // tripped, sitemap and robots.txt trouble. Each names its URL and how to lift the limit.
+    for (i, notice) in report.notices().iter().enumerate() {
+        let ending = i == 0 && !report.summary.ending.is_complete();
+        let label = if ending { "" } else { "warning: " };
+        eprintln!("href-counter: {label}{}", sanitize(notice));
     }
-    if report.summary.interrupted {
-        eprintln!("href-counter: interrupted: the report covers what was crawled");
-        return Ok(EXIT_INTERRUPTED);
-    }
-    let seed_failed = seed.is_some_and(|v| v.is_broken() || v.page.is_none());
     let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
-    Ok(if gate || seed_failed {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
+    Ok(match report.summary.ending {
+        Ending::Interrupted => EXIT_INTERRUPTED,
+        Ending::MemoryBudget => EXIT_STOPPED,
+        Ending::Complete if !gate => EXIT_OK,
+        _ => EXIT_FAILED,
     })
 }
 

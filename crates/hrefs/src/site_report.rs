@@ -129,7 +129,14 @@ impl SiteReport {
     pub fn notices(&self) -> Vec<String> {
         let s = &self.summary;
         let mut notices = Vec::new();
-        notices.extend(s.ending.explain(&s.seed));
+        let cause = (s.ending == Ending::StartBroken)
+            .then(|| self.visits.iter().find(|v| v.url == s.seed))
+            .flatten()
+            .map(start_failure);
+        notices.extend(s.ending.explain(&s.seed).map(|why| match cause {
+            Some(cause) => format!("{why}: {cause}"),
+            None => why,
+        }));
         if let Some(landed) = &s.landed_on {
             notices.push(format!(
                 "the start page {} redirected to {landed}: the site crawled is {landed}'s",
@@ -137,11 +144,15 @@ impl SiteReport {
             ));
         }
         notices.extend(s.cuts.iter().map(Cut::message));
-        notices.extend(
-            self.sitemap_errors
-                .iter()
-                .map(|e| format!("sitemap not read: {e}")),
-        );
+        // When nothing was crawled the site's sitemaps are beside the point (on a dead server
+        // they fail just as the start page did).
+        if !s.ending.is_start_problem() {
+            notices.extend(
+                self.sitemap_errors
+                    .iter()
+                    .map(|e| format!("sitemap not read: {e}")),
+            );
+        }
         notices.extend(
             self.robots_problems
                 .iter()
@@ -198,6 +209,15 @@ fn summarize(crawl: &Crawl, findings: &[Finding]) -> Summary {
         *summary.severities.entry(f.severity.as_str()).or_default() += 1;
     }
     summary
+}
+
+/// Why the start page could not be read: its error, or its status.
+fn start_failure(v: &Visit) -> String {
+    match (&v.error, v.status) {
+        (Some(e), _) => e.message.clone(),
+        (None, Some(status)) => format!("{} answered http status {status}", v.url),
+        (None, None) => "no answer".to_string(),
+    }
 }
 
 /// What a visit came to, in a word: its status, `error`, `robots.txt` or `none`.

@@ -19,6 +19,8 @@ mod formats;
 mod robustness;
 // href-counter crawl: fixture sites with one of each problem, limits, formats, a 10,000-page site.
 mod crawl;
+// Crawler traps, the memory budget, start pages that cannot be crawled, sitemap trouble.
+mod crawl_limits;
 // Content-Encoding stacks: undone in order, or refused in one line (single page and crawl).
 mod stacked_encodings;
 // What one page may cost a crawl: --max-links-per-page on endless and huge pages.

@@ -33,6 +33,8 @@ pub(super) struct Sitemaps {
     queue: VecDeque<(Url, bool)>,
     pub(super) pages: Vec<Url>,
     pub(super) errors: Vec<String>,
+    /// URLs past the limit of one sitemap file, all files together, and the first such file.
+    pub(super) dropped: Option<(u64, String)>,
     released: bool,
 }
 

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::config::{CrawlConfig, MAX_WAIT};
 use super::graph::{Links, Sym};
+use super::limits::{Cuts, Ending, Limit, Traps};
 use super::model::{Role, Visit, VisitError};
 use super::worker::Job;
 use crate::robots::Robots;
@@ -59,6 +60,11 @@ pub(super) struct Frontier {
     seen: foldhash::HashSet<Sym>,
     hosts: HashMap<String, Host>,
     pages_enqueued: usize,
+    traps: Traps,
+    /// What the limits kept from being crawled.
+    pub(super) cuts: Cuts,
+    /// Why the start URL was only checked, when it was (excluded, no page budget).
+    pub(super) start_skipped: Option<Ending>,
 }
 
 impl Frontier {
@@ -70,7 +76,15 @@ impl Frontier {
             seen: Default::default(),
             hosts: HashMap::new(),
             pages_enqueued: 0,
+            traps: Traps::new(config),
+            cuts: Cuts::default(),
+            start_skipped: None,
         }
+    }
+
+    /// The start URL redirected to another origin: that origin is the site from now on.
+    pub(super) fn rebase(&mut self, landed: &Url) {
+        self.site = Site::of(landed, self.config.scope);
     }
 
     /// URLs waiting.
@@ -78,19 +92,14 @@ impl Frontier {
         self.queue.len()
     }
 
+    /// The URL next in line, if any.
+    pub(super) fn next_url(&self) -> Option<String> {
+        self.queue.front().map(|job| job.url.to_string())
+    }
+
     /// Marks `url` seen; false when it was already.
     pub(super) fn mark_seen(&mut self, links: &mut Links, url: &str) -> bool {
         self.seen.insert(links.intern(url))
-    }
-
-    /// Whether `url` is a page of the site the crawl may parse (scope and patterns; limits
-    /// are applied by the caller).
-    fn is_site_page(&self, url: &Url) -> bool {
-        let text = url.as_str();
-        self.site.contains(url)
-            && (self.config.include.is_empty()
-                || self.config.include.iter().any(|p| wildcard_match(p, text)))
-            && !self.config.exclude.iter().any(|p| wildcard_match(p, text))
     }
 
     /// Queues `url` (normalised, no fragment) once: as a page to crawl when it is one of the
@@ -105,24 +114,21 @@ impl Frontier {
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return;
         }
-        let within_depth = match (depth, self.config.max_depth) {
-            (Some(d), Some(max)) => d <= max,
-            _ => true,
-        };
-        let within_pages = self
-            .config
-            .max_pages
-            .is_none_or(|max| self.pages_enqueued < max);
-        let role = if self.is_site_page(&url) && within_depth && within_pages {
-            Role::Page
-        } else if self.site.contains(&url) || self.config.check_external {
-            Role::Check
-        } else {
+        let on_site = self.site.contains(&url);
+        if !on_site && !self.config.check_external {
             return;
-        };
+        }
         if !self.mark_seen(links, url.as_str()) {
             return;
         }
+        let role = if on_site {
+            match self.site_role(&url, depth) {
+                Some(role) => role,
+                None => return,
+            }
+        } else {
+            Role::Check
+        };
         if role == Role::Page {
             self.pages_enqueued += 1;
         }
@@ -134,6 +140,44 @@ impl Frontier {
             attempts: 0,
             not_before: None,
         });
+    }
+
+    /// The role of `url`, a URL of the site new to the crawl: a page, or only a link to check
+    /// when the patterns leave it out or a limit cuts it (the cut is recorded). `None` for a
+    /// page only a sitemap lists (`depth` `None`) that a limit cuts: no link leads there, so
+    /// it is only counted. The start URL (depth 0) is never taken for a trap.
+    fn site_role(&mut self, url: &Url, depth: Option<u32>) -> Option<Role> {
+        let start = depth == Some(0);
+        let text = url.as_str();
+        let included = self.config.include.is_empty()
+            || self.config.include.iter().any(|p| wildcard_match(p, text));
+        if !included || self.config.exclude.iter().any(|p| wildcard_match(p, text)) {
+            if start {
+                self.start_skipped = Some(Ending::StartExcluded);
+            }
+            return Some(Role::Check);
+        }
+        let past_depth = depth
+            .zip(self.config.max_depth)
+            .is_some_and(|(d, max)| d > max);
+        let cut = if past_depth {
+            Some((Limit::MaxDepth, self.config.max_depth.unwrap_or(0) as usize))
+        } else if let Some(trap) = (!start).then(|| self.traps.check(url)).flatten() {
+            Some(trap)
+        } else {
+            let budget = self.config.max_pages;
+            budget
+                .filter(|&max| self.pages_enqueued >= max)
+                .map(|max| (Limit::MaxPages, max))
+        };
+        let Some((limit, setting)) = cut else {
+            return Some(Role::Page);
+        };
+        if start {
+            self.start_skipped = Some(Ending::StartNoBudget);
+        }
+        self.cuts.add(limit, setting as u64, 1, text);
+        depth.map(|_| Role::Check)
     }
 
     /// Takes the jobs that may start now into `out`, at most `room` of them, marking each

@@ -6,6 +6,7 @@
 //! link is still found); it just is not parsed for more links, which is what ends a trap.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -38,6 +39,14 @@ impl Ending {
     /// Whether the crawl covered everything it was asked to (limits aside).
     pub fn is_complete(self) -> bool {
         self == Ending::Complete
+    }
+
+    /// Whether the start page could not be crawled (so nothing was).
+    pub fn is_start_problem(self) -> bool {
+        !matches!(
+            self,
+            Ending::Complete | Ending::Interrupted | Ending::MemoryBudget
+        )
     }
 
     /// What happened, in a sentence naming the start URL; `None` for a complete crawl.
@@ -248,6 +257,65 @@ fn longest_repeat(segments: &[&str]) -> usize {
     longest
 }
 
+/// How often the memory budget is checked: often enough to stop within a fraction of a
+/// second of passing it, rarely enough to cost nothing (one small file read).
+pub(super) const GAUGE_EVERY: Duration = Duration::from_millis(250);
+
+/// The memory budget and the gauge read against it. The gauge is the process's resident
+/// memory (Linux `/proc/self/status`): what the machine actually pays, whatever holds it
+/// (link graph, pages being read, buffers). Where there is no such file the budget is not
+/// enforced.
+pub(super) struct MemoryBudget {
+    budget_mib: Option<u64>,
+    last_read: Option<Instant>,
+}
+
+impl MemoryBudget {
+    pub(super) fn new(budget_mib: Option<u64>) -> MemoryBudget {
+        MemoryBudget {
+            budget_mib,
+            last_read: None,
+        }
+    }
+
+    /// Whether there is a budget to keep.
+    pub(super) fn is_set(&self) -> bool {
+        self.budget_mib.is_some()
+    }
+
+    /// The budget in MiB (0 when none).
+    pub(super) fn budget_mib(&self) -> u64 {
+        self.budget_mib.unwrap_or(0)
+    }
+
+    /// Whether the process is past its budget; reads the gauge at most every
+    /// [`GAUGE_EVERY`].
+    pub(super) fn exceeded(&mut self) -> bool {
+        let Some(budget) = self.budget_mib else {
+            return false;
+        };
+        if self.last_read.is_some_and(|at| at.elapsed() < GAUGE_EVERY) {
+            return false;
+        }
+        self.last_read = Some(Instant::now());
+        resident_mib().is_some_and(|mib| mib > budget)
+    }
+}
+
+/// The process's resident memory in MiB, where the system says (Linux).
+fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +379,18 @@ mod tests {
         for i in 0..5000 {
             assert_eq!(t.check(&url(&format!("{long}{i}"))), None);
         }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_gauge_reads_this_process() {
+        let mib = resident_mib().expect("Linux has /proc/self/status");
+        assert!(mib > 0 && mib < 1 << 20, "{mib} MiB");
+        let mut tight = MemoryBudget::new(Some(0));
+        assert!(tight.exceeded());
+        // Read again only after GAUGE_EVERY.
+        assert!(!tight.exceeded());
+        assert!(!MemoryBudget::new(None).exceeded());
     }
 
     #[test]

@@ -39,6 +39,7 @@ use crate::url::{normalize, Site};
 use discovery::Sitemaps;
 use frontier::{Frontier, Start};
 use graph::Links;
+use limits::MemoryBudget;
 use worker::{Done, Parsed};
 
 /// Crawls the site of `seed` until done or until `stop` completes; calls `on_visit` as each
@@ -61,16 +62,26 @@ pub async fn crawl(
         state.sitemaps.candidates_from(&seed, &[]);
     }
     let mut tasks: JoinSet<Done> = JoinSet::new();
-    let mut interrupted = false;
+    let mut stopped = None;
+    let mut memory = MemoryBudget::new(config.max_memory_mib);
+    // Wakes the loop to read the memory gauge while every task in flight is slow (pages
+    // that stream without end).
+    let mut gauge = tokio::time::interval(limits::GAUGE_EVERY);
+    gauge.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(stop);
     loop {
+        if memory.exceeded() {
+            state.stop_for_memory(memory.budget_mib(), tasks.len());
+            stopped = Some(Ending::MemoryBudget);
+            break;
+        }
         let wake = state.start_ready(&mut tasks);
         state.report(tasks.len(), &mut on_visit)?;
         if tasks.is_empty() {
             if let Some(at) = wake {
                 tokio::select! {
                     _ = tokio::time::sleep_until(at.into()) => continue,
-                    _ = &mut stop => { interrupted = true; break; }
+                    _ = &mut stop => { stopped = Some(Ending::Interrupted); break; }
                 }
             }
             if state.release_sitemap_pages() {
@@ -86,13 +97,24 @@ pub async fn crawl(
                 }
             }
             _ = sleep, if wake.is_some() => {}
-            _ = &mut stop => { interrupted = true; break; }
+            _ = gauge.tick(), if memory.is_set() => {}
+            _ = &mut stop => { stopped = Some(Ending::Interrupted); break; }
         }
     }
     tasks.abort_all();
     state.report(0, &mut on_visit)?;
+    let ending = stopped.unwrap_or_else(|| state.start_ending(seed.as_str()));
     settle::settle_depths(&mut state.visits, &state.links, seed.as_str());
     settle::sort_visits(&mut state.visits, &mut state.fragments, &mut state.links);
+    let mut cuts = std::mem::take(&mut state.frontier.cuts);
+    if let Some((dropped, sitemap)) = state.sitemaps.dropped.take() {
+        cuts.add(
+            Limit::SitemapUrls,
+            crate::sitemap::MAX_URLS as u64,
+            dropped,
+            &sitemap,
+        );
+    }
     Ok(Crawl {
         seed: seed.to_string(),
         visits: state.visits,
@@ -100,14 +122,10 @@ pub async fn crawl(
         fragments: state.fragments,
         sitemap_urls: state.sitemaps.pages.iter().map(Url::to_string).collect(),
         sitemap_errors: state.sitemaps.errors,
-        robots_problems: Vec::new(),
-        landed_on: None,
-        ending: if interrupted {
-            Ending::Interrupted
-        } else {
-            Ending::Complete
-        },
-        cuts: Vec::new(),
+        robots_problems: state.robots_problems,
+        landed_on: state.landed_on,
+        ending,
+        cuts: cuts.into_vec(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     })
 }
@@ -121,6 +139,10 @@ struct State {
     fetcher: Fetcher,
     /// The crawl's site, which pages are parsed on.
     site: Site,
+    /// Where the start URL redirected to, when another origin (then the site).
+    landed_on: Option<String>,
+    /// What robots.txt files could not be kept whole, one line each.
+    robots_problems: Vec<String>,
     retries: u32,
     /// Links kept of one page, at most.
     max_links: Option<usize>,
@@ -143,6 +165,8 @@ impl State {
         State {
             fetcher,
             site: Site::of(seed, config.scope),
+            landed_on: None,
+            robots_problems: Vec::new(),
             retries: config.retries,
             max_links: config.max_links_per_page,
             concurrency: config.concurrency.max(1),
@@ -214,6 +238,12 @@ impl State {
                 unreadable,
             } => {
                 self.frontier.release(&host);
+                self.robots_problems.extend(
+                    robots
+                        .problems()
+                        .iter()
+                        .map(|p| format!("{host}/robots.txt: {p}")),
+                );
                 if self.read_sitemaps {
                     if let Ok(origin) = Url::parse(&format!("{host}/")) {
                         self.sitemaps.candidates_from(&origin, robots.sitemaps());
@@ -249,6 +279,9 @@ impl State {
     }
 
     fn note_visit(&mut self, mut visit: Visit, mut parsed: Option<Box<Parsed>>) {
+        if visit.depth == Some(0) && parsed.is_some() {
+            self.land(visit.final_url.as_deref());
+        }
         if let Some(final_url) = visit.final_url.as_deref() {
             // A redirect to a page already seen: its links are that page's, don't count them
             // twice.
@@ -268,6 +301,51 @@ impl State {
             }
         }
         self.fresh.push((visit, parsed));
+    }
+
+    /// The start page was read at `final_url`: when that is another origin (the everyday
+    /// `http://example.com/` to `https://www.example.com/`), the site is where it landed.
+    fn land(&mut self, final_url: Option<&str>) {
+        let Some(landed) = final_url.and_then(|u| Url::parse(u).ok()) else {
+            return;
+        };
+        if self.site.contains(&landed) {
+            return;
+        }
+        self.site = Site::of(&landed, self.site.scope());
+        self.frontier.rebase(&landed);
+        if self.read_sitemaps {
+            self.sitemaps.candidates_from(&landed, &[]);
+        }
+        self.landed_on = Some(landed.to_string());
+    }
+
+    /// How a crawl that ran to its end went, judged by its start page.
+    fn start_ending(&self, seed: &str) -> Ending {
+        if let Some(skipped) = self.frontier.start_skipped {
+            return skipped;
+        }
+        let Some(start) = self.visits.iter().find(|v| v.url == seed) else {
+            return Ending::Complete;
+        };
+        if start.robots_disallowed && start.error.is_none() {
+            Ending::StartDisallowed
+        } else if start.is_broken() {
+            Ending::StartBroken
+        } else if start.page.is_none() {
+            Ending::StartNotHtml
+        } else {
+            Ending::Complete
+        }
+    }
+
+    /// The memory budget is spent: what is queued or in flight will not be visited.
+    fn stop_for_memory(&mut self, budget_mib: u64, in_flight: usize) {
+        let left = self.frontier.len() + in_flight;
+        let example = self.frontier.next_url().unwrap_or_default();
+        self.frontier
+            .cuts
+            .add(Limit::MaxMemory, budget_mib, left as u64, &example);
     }
 
     /// Once links lead nowhere new: the sitemap's pages no link led to. Returns whether any

@@ -134,7 +134,10 @@ pub(super) async fn visit(
     }
     let header_robots = response.header("x-robots-tag").unwrap_or("").to_string();
     let mut parsed = None;
-    let on_site = site.contains(response.url());
+    // The start page is read wherever it redirects to: http://example.com/ landing on
+    // https://www.example.com/ makes that the site (see `State::note_visit`).
+    let start = job.depth == Some(0);
+    let on_site = start || site.contains(response.url());
     if job.role == Role::Page && (200..300).contains(&status) && response.is_html() && on_site {
         let options = PageOptions {
             links: true,
@@ -142,7 +145,8 @@ pub(super) async fn visit(
             base: None,
             max_links,
         };
-        let raw = job.url.as_str();
+        let landed = start.then(|| response.url().to_string());
+        let raw = landed.as_deref().unwrap_or(job.url.as_str());
         let page_host = page::parse_web_url(raw).map(|(_, h)| h).unwrap_or_default();
         match page::read_html(response, raw, page_host, &options, Purpose::Crawl, started).await {
             Ok(page) => {

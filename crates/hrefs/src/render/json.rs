@@ -80,6 +80,8 @@ fn write_crawl_json(report: &SiteReport, out: &mut impl Write) -> io::Result<()>
     // site the visits alone run to tens of MB.
     out.write_all(b"{\"summary\":")?;
     json_into(&mut *out, &report.summary)?;
+    out.write_all(b",\"notices\":")?;
+    json_into(&mut *out, &report.notices())?;
     out.write_all(b",\"rating\":")?;
     json_into(&mut *out, &report.rating)?;
     out.write_all(b",\"audits\":")?;
@@ -100,6 +102,10 @@ fn write_crawl_json(report: &SiteReport, out: &mut impl Write) -> io::Result<()>
     if !report.sitemap_errors.is_empty() {
         buf.extend_from_slice(b",\"sitemap_errors\":");
         json_into(&mut buf, &report.sitemap_errors)?;
+    }
+    if !report.robots_problems.is_empty() {
+        buf.extend_from_slice(b",\"robots_problems\":");
+        json_into(&mut buf, &report.robots_problems)?;
     }
     buf.push(b'}');
     out.write_all(&buf)

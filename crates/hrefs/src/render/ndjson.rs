@@ -62,6 +62,7 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
     fn report(&mut self, report: &SiteReport) -> io::Result<()> {
         let tail = serde_json::json!({
             "summary": report.summary,
+            "notices": report.notices(),
             "rating": { "score": report.rating.score, "grade": report.rating.grade },
             "audits": report.audits,
             "findings": report.findings,

@@ -146,7 +146,7 @@ async fn each_url_is_visited_once_in_its_role_with_its_status_and_depth() {
     assert!(error.message.contains(&closed), "{}", error.message);
     assert!(refused.is_broken());
 
-    assert!(!crawl.interrupted);
+    assert!(!crawl.interrupted());
     // Every page that was parsed is HTML and was fetched once (no retries were needed).
     for v in crawl.visits.iter().filter(|v| v.page.is_some()) {
         assert_eq!(v.attempts, 1, "{}", v.url);
@@ -338,11 +338,26 @@ async fn max_pages_parses_that_many_pages_and_checks_the_rest() {
         pages(&crawl),
         BTreeSet::from([site.url("/").as_str(), site.url("/a.html").as_str()])
     );
-    for p in ["/b.html", "/deep.html", "/orphan.html"] {
+    for p in ["/b.html", "/deep.html"] {
         let (i, v) = visit(&crawl.visits, &site.url(p));
         assert_eq!((v.role, v.status), (Role::Check, Some(200)), "{p}");
         assert!(v.page.is_none() && crawl.links.page(i).is_empty(), "{p}");
     }
+    // No link leads to the sitemap's orphan: past the budget it is not even checked, only
+    // counted with the URLs the budget cut.
+    assert!(crawl
+        .visits
+        .iter()
+        .all(|v| !v.url.ends_with("/orphan.html")));
+    let cut = crawl
+        .cuts
+        .iter()
+        .find(|c| c.limit == hrefs::crawl::Limit::MaxPages)
+        .expect("the page budget cut");
+    // /b.html, /missing.html, /old.html, /nofollow.html and /private/secret.html from the
+    // seed, /deep.html from /a.html, and the orphan.
+    assert_eq!((cut.setting, cut.urls), (2, 7));
+    assert_eq!(crawl.ending, hrefs::crawl::Ending::Complete);
     assert_eq!(
         summary(&crawl, &site.url("/missing.html")),
         (Role::Check, Some(1), Some(404))
@@ -432,7 +447,7 @@ async fn a_stopped_crawl_says_so_and_keeps_what_it_found() {
     )
     .await
     .unwrap();
-    assert!(crawl.interrupted);
+    assert!(crawl.interrupted());
     let (home, _) = visit(&crawl.visits, &site.url("/"));
     assert_eq!(crawl.links.page(home).len(), 9);
     // The home page's nine links were queued, not all done (11 URLs in a whole crawl).
