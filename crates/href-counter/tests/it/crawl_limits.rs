@@ -189,6 +189,15 @@ fn every_start_that_cannot_be_crawled_is_explained() {
         Route::html("%PDF-1.4").content_type("application/pdf"),
     )]);
     assert_start_refused(&pdf, &[], "start-not-html", "not HTML");
+    // CI sees it as an error of the crawl's own test case.
+    let junit = hc(&["crawl", "--quiet", "--format", "junit", &pdf.url("/")]);
+    assert_eq!(junit.code, 1);
+    assert!(
+        junit.stdout().contains("errors=\"1\"")
+            && junit.stdout().contains("type=\"start-not-html\"/>"),
+        "{}",
+        junit.stdout()
+    );
     let robots = TestServer::start(vec![
         ("/", Route::html(r#"<a href="/a">a</a>"#)),
         (

@@ -41,6 +41,20 @@ impl Ending {
         self == Ending::Complete
     }
 
+    /// The name reports give it (`complete`, `start-not-html`...), as in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Ending::Complete => "complete",
+            Ending::Interrupted => "interrupted",
+            Ending::MemoryBudget => "memory-budget",
+            Ending::StartBroken => "start-broken",
+            Ending::StartNotHtml => "start-not-html",
+            Ending::StartDisallowed => "start-disallowed",
+            Ending::StartExcluded => "start-excluded",
+            Ending::StartNoBudget => "start-no-budget",
+        }
+    }
+
     /// Whether the start page could not be crawled (so nothing was).
     pub fn is_start_problem(self) -> bool {
         !matches!(
@@ -332,6 +346,25 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn ending_ids_are_their_json_names() {
+        for ending in [
+            Ending::Complete,
+            Ending::Interrupted,
+            Ending::MemoryBudget,
+            Ending::StartBroken,
+            Ending::StartNotHtml,
+            Ending::StartDisallowed,
+            Ending::StartExcluded,
+            Ending::StartNoBudget,
+        ] {
+            assert_eq!(
+                serde_json::to_value(ending).unwrap(),
+                serde_json::json!(ending.id())
+            );
+        }
     }
 
     #[test]

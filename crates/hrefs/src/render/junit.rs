@@ -1,5 +1,7 @@
 //! JUnit XML, which CI systems show like a test run: one test case per audit, failed when
-//! it has findings of the chosen severity or worse, listing them.
+//! it has findings of the chosen severity or worse, listing them, and a first test case for
+//! the crawl itself: an error when its start page could not be crawled or it stopped early,
+//! with what it did not cover (limits that tripped, sitemap trouble) as its output.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -30,7 +32,7 @@ impl<W: Write> CrawlSink for CrawlJunit<W> {
 /// JUnit XML: one test case per audit, failed when it has findings of severity `fail_at`
 /// or worse (one `<failure>` listing them), so CI systems show the audit like a test run.
 fn junit(report: &SiteReport, fail_at: Severity) -> String {
-    let mut cases = String::new();
+    let (mut cases, errors) = crawl_case(report);
     let mut failures = 0;
     for a in &report.audits {
         let audit = Audit::ALL
@@ -83,11 +85,43 @@ fn junit(report: &SiteReport, fail_at: Severity) -> String {
         cases.push_str("</testcase>\n");
     }
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"href-counter audit of {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3}\">\n{}  </testsuite>\n</testsuites>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"href-counter audit of {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n{}  </testsuite>\n</testsuites>\n",
         xml(&report.summary.seed),
-        report.audits.len(),
+        report.audits.len() + 1,
         failures,
+        errors,
         report.summary.elapsed_ms / 1000.0,
         cases
     )
+}
+
+/// The test case of the crawl itself, and its error count: an `<error>` when it did not run
+/// to its end (the start page could not be crawled, Ctrl-C, the memory budget), the notices
+/// as its output either way.
+fn crawl_case(report: &SiteReport) -> (String, usize) {
+    let mut notices = report.notices();
+    let mut case = String::from("    <testcase classname=\"href-counter.crawl\" name=\"crawl\">");
+    let mut errors = 0;
+    if !report.summary.ending.is_complete() {
+        errors = 1;
+        let ending = notices.remove(0);
+        let _ = write!(
+            case,
+            "\n      <error message=\"{}\" type=\"{}\"/>",
+            xml(&ending),
+            report.summary.ending.id()
+        );
+    }
+    if !notices.is_empty() {
+        let _ = write!(
+            case,
+            "\n      <system-out>{}</system-out>",
+            xml(&notices.join("\n"))
+        );
+    }
+    if errors > 0 || !notices.is_empty() {
+        case.push_str("\n    ");
+    }
+    case.push_str("</testcase>\n");
+    (case, errors)
 }
