@@ -79,11 +79,13 @@ fn html(report: &SiteReport) -> String {
             ("external".to_string(), s.external as f64),
         ],
     ));
-    let depths: Vec<(String, f64)> = s
+    let mut depths: Vec<(String, f64)> = s
         .depths
         .iter()
         .map(|(k, &v)| (k.clone(), v as f64))
         .collect();
+    // Keys are strings ("sitemap" among the numbers): depth 10 goes after 9, not after 1.
+    depths.sort_by_key(|(k, _)| (k.parse::<u32>().unwrap_or(u32::MAX), k.clone()));
     body.push_str(&chart("Pages by click depth", &depths));
     body.push_str("</section>");
 
@@ -169,7 +171,7 @@ fn html(report: &SiteReport) -> String {
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}\
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}\
-td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;word-break:break-all}\
+td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;word-break:break-all}th{word-break:normal}\
 tr.error td:first-child{color:#b00020;font-weight:600}tr.warning td:first-child{color:#a15c00}\
 tr.pass td:first-child{color:#2e7d32}.score{display:inline-flex;gap:.4rem;align-items:baseline;font-size:2.4rem;font-weight:700}\
 .score b{font-size:1.6rem;padding:0 .5rem;border-radius:.3rem;color:#fff;background:#2e7d32}\

@@ -360,9 +360,9 @@ async fn crawl_junit_fails_the_audits_at_the_threshold() {
             report.audits.len() + 1
         )));
         // One case per audit, and the crawl's own, which passed: it ran to its end.
-        assert!(xml.contains(
-            "<testcase classname=\"href-counter.crawl\" name=\"crawl\"></testcase>"
-        ));
+        assert!(
+            xml.contains("<testcase classname=\"href-counter.crawl\" name=\"crawl\"></testcase>")
+        );
         assert_eq!(count(&xml, "<testcase "), report.audits.len() + 1);
         assert_eq!(count(&xml, "</testcase>"), report.audits.len() + 1);
         assert_eq!(
