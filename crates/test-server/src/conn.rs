@@ -14,6 +14,8 @@ const WRITE_CHUNK: usize = 64 * 1024;
 
 /// What every connection of one server shares.
 pub(crate) struct Shared {
+    /// `http://127.0.0.1:PORT` (or `https://`), for the `{origin}` of generated answers.
+    pub(crate) origin: String,
     pub(crate) routes: Vec<(String, Route)>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
 }
@@ -53,6 +55,14 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, shar
         let route = shared
             .find(&request.target)
             .map_or(&not_found, Route::next_answer);
+        let generated;
+        let route = match &route.generate {
+            Some(make) => {
+                generated = make.answer(&request.target, &shared.origin);
+                &generated
+            }
+            None => route,
+        };
         match respond(&mut stream, &request, route).await {
             Ok(true) => continue,
             Ok(false) | Err(_) => break,

@@ -78,8 +78,9 @@ impl TestServer {
     /// Starts a plain HTTP server answering `routes`.
     ///
     /// Paths match the request target exactly, query included. The path `"*"` answers any
-    /// target no other route matches, which makes the server usable as a fake proxy; without
-    /// it, unknown targets get `404 Not Found`. `{origin}` in bodies and header values becomes
+    /// target no other route matches, which makes the server usable as a fake proxy (or, with
+    /// [`Route::generated`], an endless site); without it, unknown targets get
+    /// `404 Not Found`. `{origin}` in bodies and header values becomes
     /// the server's own `http://127.0.0.1:PORT`, for pages, sitemaps and redirects that must
     /// name it in full.
     ///
@@ -109,6 +110,7 @@ impl TestServer {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let origin = format!("{scheme}://{addr}");
         let shared = Arc::new(Shared {
+            origin: origin.clone(),
             routes: routes
                 .into_iter()
                 .map(|(path, route)| (path.to_string(), route.with_origin(&origin)))

@@ -31,6 +31,25 @@ pub struct Route {
     pub(crate) slow: Option<(usize, Duration)>,
     /// Another answer for the first requests: how many, counted so far, and the answer.
     pub(crate) first: Option<(usize, Arc<AtomicUsize>, Box<Route>)>,
+    /// Makes the answer from the request target instead (see [`Route::generated`]).
+    pub(crate) generate: Option<Generator>,
+}
+
+/// Makes the answer to one request from its target.
+#[derive(Clone)]
+pub(crate) struct Generator(Arc<dyn Fn(&str) -> Route + Send + Sync>);
+
+impl Generator {
+    /// The answer to a request for `target`, `{origin}` replaced.
+    pub(crate) fn answer(&self, target: &str, origin: &str) -> Route {
+        (self.0)(target).with_origin(origin)
+    }
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Generator")
+    }
 }
 
 /// The response body: held in memory, or generated while it is sent so that tests can serve
@@ -107,7 +126,31 @@ impl Route {
             stall_after: None,
             slow: None,
             first: None,
+            generate: None,
         }
+    }
+
+    /// An answer made for each request by `make`, from the request target: for sites too
+    /// large to list, such as an endless chain of pages each linking to the next. Served on
+    /// the path `"*"`, it answers every target no other route matches.
+    ///
+    /// ```
+    /// use test_server::{Route, TestServer};
+    ///
+    /// let endless = Route::generated(|target| match target.strip_prefix("/n/") {
+    ///     Some(k) => {
+    ///         let next = k.parse::<u64>().unwrap_or(0) + 1;
+    ///         Route::html(format!("<a href=\"/n/{next}\">next</a>"))
+    ///     }
+    ///     None => Route::status(404),
+    /// });
+    /// let server = TestServer::start(vec![("*", endless)]);
+    /// # let _ = server;
+    /// ```
+    pub fn generated(make: impl Fn(&str) -> Route + Send + Sync + 'static) -> Route {
+        let mut route = Route::status(200);
+        route.generate = Some(Generator(Arc::new(make)));
+        route
     }
 
     /// A redirect (`code` is usually 301, 302, 303, 307 or 308) to `location`, sent verbatim

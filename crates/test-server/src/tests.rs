@@ -93,6 +93,34 @@ fn requests_on_one_connection_are_answered_in_turn() {
 }
 
 #[test]
+fn a_generated_route_answers_from_the_target_after_exact_paths() {
+    let server = TestServer::start(vec![
+        ("/fixed", Route::html("fixed")),
+        (
+            "*",
+            Route::generated(|target| {
+                Route::html(format!("{{origin}}{target}")).header("X-Target", target)
+            }),
+        ),
+    ]);
+    let get = |target: &str| {
+        exchange(
+            &server,
+            &format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let origin = server.url("");
+    let origin = origin.trim_end_matches('/');
+    let response = get("/n/7");
+    assert!(response.contains("X-Target: /n/7\r\n"), "{response}");
+    assert!(
+        response.ends_with(&format!("\r\n\r\n{origin}/n/7")),
+        "{response}"
+    );
+    assert!(get("/fixed").ends_with("\r\n\r\nfixed"));
+}
+
+#[test]
 fn garbage_gets_400() {
     let server = TestServer::start(vec![]);
     let response = exchange(&server, "\u{16}\u{3}\u{1} not http\r\n\r\n");
