@@ -6,6 +6,7 @@
 
 mod cli;
 mod config;
+mod stop;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -56,7 +57,7 @@ const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 /// The crawl stopped at its memory budget (--max-memory); the report covers what was crawled.
 const EXIT_STOPPED: u8 = 3;
-/// The crawl was stopped by Ctrl-C (128 + SIGINT, as shells report it).
+/// Ctrl-C was pressed during a crawl (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
@@ -130,11 +131,11 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
         .context("cannot start the async runtime")?;
     let term = job.progress.then(std::io::stderr);
     let mut sink = Meter::new(render::crawl_sink(job.format, out), term);
-    let stop = async {
-        // Without a signal handler (rare), the crawl simply runs to its end.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
+    let (ctrl_c, stop) = stop::CtrlC::listen(&runtime, job.progress);
+    let reader_watch = match job.output {
+        // A file has no reader to lose.
+        Some(_) => None,
+        None => stop::exit_when_reader_gone(&runtime, job.progress),
     };
     let report = runtime
         .block_on(sink::crawl_into(
@@ -145,6 +146,9 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
             &mut sink as &mut dyn CrawlSink,
         ))
         .context("cannot write the report")?;
+    if let Some(watch) = reader_watch {
+        watch.abort();
+    }
     drop(sink);
 
     // What the crawl did not cover, one line each: how it ended first, then each limit that
@@ -153,6 +157,11 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
         let ending = i == 0 && !report.summary.ending.is_complete();
         let label = if ending { "" } else { "warning: " };
         eprintln!("href-counter: {label}{}", sanitize(notice));
+    }
+    // Pressed once the crawl was over (during its audit or report), Ctrl-C leaves the report
+    // whole, but the run was interrupted all the same.
+    if ctrl_c.pressed() {
+        return Ok(EXIT_INTERRUPTED);
     }
     let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
     Ok(match report.summary.ending {
