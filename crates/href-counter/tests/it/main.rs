@@ -29,3 +29,5 @@ mod page_bounds;
 mod crawl_terminal;
 // The crawl's HTML report read back and held to its JSON report; no external asset.
 mod crawl_html;
+// How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
+mod crawl_stop;
