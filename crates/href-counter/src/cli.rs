@@ -123,7 +123,8 @@ Exit codes: 0 the crawl completed (and no finding reached --fail-on); 1 a findin
 --fail-on, or the start page could not be crawled (unreadable, not HTML, disallowed by
 robots.txt, excluded); 2 usage or configuration error; 3 the crawl stopped at --max-memory:
 the report covers what was crawled; 130 interrupted (Ctrl-C): the report covers what was
-crawled.";
+crawled, and a second Ctrl-C quits at once without it. A reader of standard output that goes
+away (| head) ends the crawl at once, exit 0.";
 
 /// `href-counter crawl`.
 #[derive(Debug, Args)]
