@@ -32,6 +32,7 @@ pub(super) struct Sitemaps {
     requested: HashSet<String>,
     queue: VecDeque<(Url, bool)>,
     pub(super) pages: Vec<Url>,
+    /// One line per sitemap not read: its URL and why.
     pub(super) errors: Vec<String>,
     /// URLs past the limit of one sitemap file, all files together, and the first such file.
     pub(super) dropped: Option<(u64, String)>,
@@ -65,15 +66,29 @@ impl Sitemaps {
 
     /// Takes in a fetched sitemap: an index's sitemaps are queued, a sitemap's pages kept.
     pub(super) fn read(&mut self, url: &Url, outcome: SitemapOutcome) {
-        match outcome {
-            SitemapOutcome::Read(map) if map.kind == sitemap::Kind::Index => {
+        let map = match outcome {
+            SitemapOutcome::Read(map) => map,
+            SitemapOutcome::Absent => return,
+            SitemapOutcome::Failed(why) => {
+                self.errors.push(format!("{url}: {why}"));
+                return;
+            }
+        };
+        match map.kind {
+            // An index's entries past its cap are sitemaps, not pages, and far past the
+            // MAX_SITEMAPS a crawl reads anyway.
+            sitemap::Kind::Index => {
                 for child in map.urls {
                     self.queue(child, false);
                 }
             }
-            SitemapOutcome::Read(map) => self.pages.extend(map.urls),
-            SitemapOutcome::Absent => {}
-            SitemapOutcome::Failed(why) => self.errors.push(format!("{url}: {why}")),
+            sitemap::Kind::Pages => {
+                if map.dropped > 0 {
+                    let (total, _) = self.dropped.get_or_insert_with(|| (0, url.to_string()));
+                    *total += map.dropped;
+                }
+                self.pages.extend(map.urls);
+            }
         }
     }
 
@@ -154,4 +169,39 @@ async fn read_all(response: &mut Response, limit: u64) -> Result<Vec<u8>, FetchE
         }
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn read(kind: sitemap::Kind, urls: &[&str], dropped: u64) -> SitemapOutcome {
+        SitemapOutcome::Read(Sitemap {
+            kind,
+            urls: urls.iter().map(|u| url(u)).collect(),
+            skipped: 0,
+            dropped,
+        })
+    }
+
+    #[test]
+    fn urls_dropped_are_summed_over_files_with_the_first_file_named() {
+        let mut maps = Sitemaps::default();
+        let page = sitemap::Kind::Pages;
+        maps.read(&url("http://h/a.xml"), read(page, &["http://h/1"], 0));
+        assert_eq!(maps.dropped, None);
+        maps.read(&url("http://h/b.xml"), read(page, &["http://h/2"], 5));
+        maps.read(&url("http://h/c.xml"), read(page, &[], 0));
+        maps.read(&url("http://h/d.xml"), read(page, &["http://h/3"], 7));
+        assert_eq!(maps.dropped, Some((12, "http://h/b.xml".to_string())));
+        assert_eq!(maps.pages.len(), 3);
+        // An index drops sitemaps, not pages.
+        let index = sitemap::Kind::Index;
+        maps.read(&url("http://h/i.xml"), read(index, &["http://h/e.xml"], 3));
+        assert_eq!(maps.dropped, Some((12, "http://h/b.xml".to_string())));
+    }
 }
