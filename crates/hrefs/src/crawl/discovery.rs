@@ -74,6 +74,15 @@ impl Sitemaps {
                 return;
             }
         };
+        if map.urls.is_empty() && map.skipped > 0 {
+            // Whatever is not XML reads as a text sitemap, so a soft 404 in plain text, JSON or
+            // an image comes back as lines that are not URLs rather than as an error.
+            self.errors.push(format!(
+                "{url}: not one of its entries is an absolute http(s) url (skipped: {})",
+                map.skipped
+            ));
+            return;
+        }
         match map.kind {
             // An index's entries past its cap are sitemaps, not pages, and far past the
             // MAX_SITEMAPS a crawl reads anyway.
@@ -173,7 +182,15 @@ async fn read_all(response: &mut Response, limit: u64) -> Result<Vec<u8>, FetchE
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::time::Duration;
+
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+    use test_server::{Route, TestServer};
+
     use super::*;
+    use crate::fetch::FetchConfig;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
@@ -203,5 +220,113 @@ mod tests {
         let index = sitemap::Kind::Index;
         maps.read(&url("http://h/i.xml"), read(index, &["http://h/e.xml"], 3));
         assert_eq!(maps.dropped, Some((12, "http://h/b.xml".to_string())));
+    }
+
+    /// Fetches and takes in the sitemap at `url`, named by the site (not guessed).
+    async fn fetch_and_read(maps: &mut Sitemaps, fetcher: &Fetcher, url: Url) {
+        let done = fetch_sitemap(fetcher.clone(), url, false, "host".to_string()).await;
+        let Done::Sitemap { url, outcome, .. } = done else {
+            panic!("a sitemap fetch ends as a sitemap");
+        };
+        maps.read(&url, outcome);
+    }
+
+    #[tokio::test]
+    async fn a_sitemap_not_read_is_one_line_naming_it_and_why() {
+        let too_large = sitemap::MAX_SIZE + 1;
+        let mut bomb = GzEncoder::new(Vec::new(), Compression::fast());
+        bomb.write_all(&vec![b' '; too_large]).unwrap();
+        let bomb = bomb.finish().unwrap();
+        assert!(bomb.len() < too_large / 100);
+        let server = TestServer::start(vec![
+            ("/bomb.xml.gz", Route::status(200).body(bomb.clone())),
+            (
+                "/bomb-encoded.xml",
+                Route::status(200)
+                    .header("Content-Encoding", "gzip")
+                    .body(bomb),
+            ),
+            (
+                "/big.xml",
+                Route::status(200).body_repeat(" ", too_large as u64),
+            ),
+            (
+                "/stalled.xml",
+                Route::status(200)
+                    .body("<urlset><url><loc>http://h/</loc></url></urlset>")
+                    .stall_after(9),
+            ),
+            (
+                "/corrupt.xml.gz",
+                Route::status(200).body(&b"\x1F\x8Bnot gzip"[..]),
+            ),
+            (
+                "/no-root.xml",
+                Route::status(200).body("<?xml version='1.0'?><!-- <urlset> -->"),
+            ),
+            (
+                "/soft-404.xml",
+                Route::html("<!DOCTYPE html><html><body>Page not found</body></html>"),
+            ),
+            (
+                "/soft-404.txt",
+                Route::status(200)
+                    .content_type("text/plain")
+                    .body("Page not found\n"),
+            ),
+            (
+                "/wrong.json",
+                Route::status(200)
+                    .content_type("application/json")
+                    .body("{\n  \"error\": \"no sitemap here\"\n}\n"),
+            ),
+            (
+                "/image.png",
+                Route::status(200).body(&b"\x89PNG\r\n\x1A\n\0\0\0\rIHDR"[..]),
+            ),
+            (
+                "/relative.xml",
+                Route::status(200).body("<urlset><url><loc>/a.html</loc></url></urlset>"),
+            ),
+            ("/gone.xml", Route::status(410)),
+        ]);
+        let fetcher = Fetcher::new(FetchConfig::default()).unwrap();
+        // Only for the stalled sitemap: reading 50 MiB in a debug build takes longer.
+        let impatient = Fetcher::new(FetchConfig {
+            timeout: Duration::from_millis(500),
+            ..FetchConfig::default()
+        })
+        .unwrap();
+        let no_url = "not one of its entries is an absolute http(s) url";
+        let cases = [
+            ("/bomb.xml.gz", "sitemap is larger than 50 MiB"),
+            ("/bomb-encoded.xml", "sitemap is larger than 50 MiB"),
+            ("/big.xml", "sitemap is larger than 50 MiB"),
+            ("/stalled.xml", "timed out after"),
+            ("/corrupt.xml.gz", "sitemap is not valid gzip"),
+            ("/no-root.xml", "sitemap xml has no root element"),
+            ("/soft-404.xml", "root element is 'html', not 'urlset'"),
+            ("/soft-404.txt", no_url),
+            ("/wrong.json", no_url),
+            ("/image.png", no_url),
+            ("/relative.xml", "(skipped: 1)"),
+            ("/gone.xml", "http status 410"),
+        ];
+        let mut maps = Sitemaps::default();
+        for (i, (path, why)) in cases.into_iter().enumerate() {
+            let file = server.url(path);
+            let fetcher = if path == "/stalled.xml" {
+                &impatient
+            } else {
+                &fetcher
+            };
+            fetch_and_read(&mut maps, fetcher, url(&file)).await;
+            assert_eq!(maps.errors.len(), i + 1, "{path}: {:?}", maps.errors);
+            let line = &maps.errors[i];
+            assert!(line.starts_with(&format!("{file}: ")), "{line}");
+            assert!(line.contains(why), "{path}: {line}");
+            assert!(!line.contains('\n'), "{line}");
+        }
+        assert!(maps.pages.is_empty(), "{:?}", maps.pages);
     }
 }
