@@ -36,6 +36,8 @@ pub(super) struct Sitemaps {
     pub(super) errors: Vec<String>,
     /// URLs past the limit of one sitemap file, all files together, and the first such file.
     pub(super) dropped: Option<(u64, String)>,
+    /// Whether a sitemap was left out for [`MAX_SITEMAPS`]: said once, for the first.
+    over_cap: bool,
     released: bool,
 }
 
@@ -54,9 +56,21 @@ impl Sitemaps {
 
     /// Queues a sitemap once; `guessed` for `/sitemap.xml` tried without being named.
     fn queue(&mut self, url: Url, guessed: bool) {
-        if self.requested.len() < MAX_SITEMAPS && self.requested.insert(url.as_str().to_string()) {
-            self.queue.push_back((url, guessed));
+        if self.requested.contains(url.as_str()) {
+            return;
         }
+        if self.requested.len() == MAX_SITEMAPS {
+            if !self.over_cap {
+                self.over_cap = true;
+                self.errors.push(format!(
+                    "{url}: past the {MAX_SITEMAPS} sitemap files a crawl reads (later ones are \
+                     not read either)"
+                ));
+            }
+            return;
+        }
+        self.requested.insert(url.as_str().to_string());
+        self.queue.push_back((url, guessed));
     }
 
     /// The sitemaps to fetch now.
@@ -85,7 +99,7 @@ impl Sitemaps {
         }
         match map.kind {
             // An index's entries past its cap are sitemaps, not pages, and far past the
-            // MAX_SITEMAPS a crawl reads anyway.
+            // MAX_SITEMAPS a crawl reads, which `queue` reports.
             sitemap::Kind::Index => {
                 for child in map.urls {
                     self.queue(child, false);
@@ -220,6 +234,34 @@ mod tests {
         let index = sitemap::Kind::Index;
         maps.read(&url("http://h/i.xml"), read(index, &["http://h/e.xml"], 3));
         assert_eq!(maps.dropped, Some((12, "http://h/b.xml".to_string())));
+    }
+
+    #[test]
+    fn sitemaps_past_the_cap_are_reported_once() {
+        let mut maps = Sitemaps::default();
+        maps.candidates_from(&url("http://h/"), &[]);
+        let children: Vec<String> = (0..MAX_SITEMAPS + 50)
+            .map(|i| format!("http://h/s{i}.xml"))
+            .collect();
+        let children: Vec<&str> = children.iter().map(String::as_str).collect();
+        let index = sitemap::Kind::Index;
+        maps.read(&url("http://h/sitemap.xml"), read(index, &children, 0));
+        assert_eq!(maps.take_queued().count(), MAX_SITEMAPS);
+        let first_left_out = MAX_SITEMAPS - 1;
+        assert_eq!(
+            maps.errors,
+            [format!(
+                "http://h/s{first_left_out}.xml: past the {MAX_SITEMAPS} sitemap files a crawl \
+                 reads (later ones are not read either)"
+            )]
+        );
+        // Known ones are no news; new ones are covered by the line already there.
+        maps.read(&url("http://h/s0.xml"), read(index, &children, 0));
+        maps.read(
+            &url("http://h/s1.xml"),
+            read(index, &["http://h/new.xml"], 0),
+        );
+        assert_eq!((maps.errors.len(), maps.take_queued().count()), (1, 0));
     }
 
     /// Fetches and takes in the sitemap at `url`, named by the site (not guessed).
