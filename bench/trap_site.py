@@ -15,9 +15,10 @@ Every page is generated from its URL alone, so the same URL always gives the sam
     /dir/.../              a soft-404 directory: each links to sub/ under itself, so
                            /dir/sub/sub/sub/... never ends
 
-Anything else (robots.txt and sitemap.xml included) is a 404 page. Pages are HTML of about
-1 kB with a handful of links. Only the standard library; one thread per connection, with
-keep-alive and TCP_NODELAY, so that the server is not what a crawl waits for.
+Anything else (robots.txt and sitemap.xml included) is a 404 page. Pages are HTML of 0.6 to
+2 kB with 2 to 8 links (a month's 30 or so, one a day). Only the standard library; one thread
+per connection, with keep-alive and TCP_NODELAY, so that the server is not what a crawl waits
+for.
 """
 
 import argparse
