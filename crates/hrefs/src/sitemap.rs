@@ -22,7 +22,7 @@ use memchr::{memchr, memmem};
 use url::Url;
 
 /// The most URLs one sitemap file may list (the protocol's limit); [`parse`] keeps this many
-/// and drops the rest.
+/// and counts the rest in [`Sitemap::dropped`].
 pub const MAX_URLS: usize = 50_000;
 
 /// The largest sitemap [`parse`] reads, in bytes after decompression: the protocol's 50 MiB.
@@ -46,8 +46,9 @@ pub struct Sitemap {
     pub urls: Vec<Url>,
     /// Entries left out because they were empty, relative, not `http(s)` or not URLs at all.
     pub skipped: usize,
-    /// Whether the file listed more than [`MAX_URLS`] URLs, the rest of which were dropped.
-    pub truncated: bool,
+    /// URLs past the first [`MAX_URLS`]: counted, not kept. Past the cap an entry counts as a
+    /// URL when it starts with `http://` or `https://`, and as skipped otherwise.
+    pub dropped: u64,
 }
 
 /// Why a body could not be read as a sitemap.
@@ -72,8 +73,8 @@ pub enum SitemapError {
 ///
 /// A body starting with the gzip magic bytes is decompressed first. A body whose first
 /// non-blank character is `<` is read as XML; anything else as a plain-text sitemap, one URL a
-/// line. Entries that are not absolute `http(s)` URLs are counted in [`Sitemap::skipped`];
-/// past [`MAX_URLS`] reading stops and [`Sitemap::truncated`] is set.
+/// line. Entries that are not absolute `http(s)` URLs are counted in [`Sitemap::skipped`],
+/// and URLs past the first [`MAX_URLS`] in [`Sitemap::dropped`].
 pub fn parse(body: &[u8]) -> Result<Sitemap, SitemapError> {
     let inflated;
     let doc = if body.starts_with(&[0x1F, 0x8B]) {
@@ -106,7 +107,7 @@ fn inflate(body: &[u8], limit: usize) -> Result<Vec<u8>, SitemapError> {
     Ok(out)
 }
 
-/// Gathers the URLs of one file, up to the cap.
+/// Gathers the URLs of one file up to the cap, and counts the rest.
 struct Collector {
     sitemap: Sitemap,
 }
@@ -118,26 +119,36 @@ impl Collector {
                 kind,
                 urls: Vec::new(),
                 skipped: 0,
-                truncated: false,
+                dropped: 0,
             },
         }
     }
 
-    /// Adds one entry's text; false once the cap is passed and reading should stop.
-    fn push(&mut self, text: &[u8]) -> bool {
+    /// Adds one entry's text.
+    fn push(&mut self, text: &[u8]) {
+        if self.sitemap.urls.len() == MAX_URLS {
+            // Only counted, so only the scheme is looked at: a 50 MiB file lists millions of
+            // URLs, and parsing them all took over a second of a crawl thread.
+            let text = text.trim_ascii();
+            let starts = |prefix: &[u8]| {
+                text.get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            };
+            if starts(b"http://") || starts(b"https://") {
+                self.sitemap.dropped += 1;
+            } else {
+                self.sitemap.skipped += 1;
+            }
+            return;
+        }
         let url = std::str::from_utf8(text)
             .ok()
             .and_then(|text| Url::parse(text.trim()).ok())
             .filter(|url| matches!(url.scheme(), "http" | "https"));
         match url {
-            Some(_) if self.sitemap.urls.len() == MAX_URLS => {
-                self.sitemap.truncated = true;
-                return false;
-            }
             Some(url) => self.sitemap.urls.push(url),
             None => self.sitemap.skipped += 1,
         }
-        true
     }
 }
 
@@ -146,8 +157,8 @@ fn parse_text(doc: &[u8]) -> Sitemap {
     let mut found = Collector::new(Kind::Pages);
     for line in doc.split(|&b| b == b'\n' || b == b'\r') {
         let line = line.trim_ascii();
-        if !line.is_empty() && !found.push(line) {
-            break;
+        if !line.is_empty() {
+            found.push(line);
         }
     }
     found.sitemap
@@ -191,9 +202,7 @@ fn parse_xml(doc: &[u8]) -> Result<Sitemap, SitemapError> {
             let Some(gt) = memchr(b'>', name) else { break };
             pos = lt + 2 + gt + 1;
             if let Some(entries) = entries.as_mut() {
-                if !entries.end(local_name(&name[..gt])) {
-                    break;
-                }
+                entries.end(local_name(&name[..gt]));
             }
         } else if rest.first().is_some_and(|&b| is_name_start(b)) {
             let Some(gt) = tag_end(rest) else { break };
@@ -202,11 +211,7 @@ fn parse_xml(doc: &[u8]) -> Result<Sitemap, SitemapError> {
             let self_closing = tag.ends_with(b"/");
             let name = local_name(tag);
             match entries.as_mut() {
-                Some(entries) => {
-                    if !entries.start(name, self_closing) {
-                        break;
-                    }
-                }
+                Some(entries) => entries.start(name, self_closing),
                 None => entries = Some(Entries::for_root(name)?),
             }
         } else {
@@ -239,8 +244,8 @@ impl Entries {
         })
     }
 
-    /// Handles a start tag below the root; false when the URL cap stops the scan.
-    fn start(&mut self, name: &[u8], self_closing: bool) -> bool {
+    /// Handles a start tag below the root.
+    fn start(&mut self, name: &[u8], self_closing: bool) {
         let depth = self.depth + 1;
         if !self_closing {
             self.depth = depth;
@@ -254,25 +259,24 @@ impl Entries {
         {
             // Only the entry's own `<loc>`: extensions nest theirs deeper (`<image:loc>`).
             if self_closing {
-                return self.found.push(b"");
+                self.found.push(b"");
+            } else {
+                self.loc = Some(Vec::new());
             }
-            self.loc = Some(Vec::new());
         }
-        true
     }
 
-    /// Handles an end tag; false when the URL cap stops the scan.
-    fn end(&mut self, name: &[u8]) -> bool {
+    /// Handles an end tag.
+    fn end(&mut self, name: &[u8]) {
         self.depth = self.depth.saturating_sub(1);
         if name.eq_ignore_ascii_case(b"loc") {
             if let Some(text) = self.loc.take() {
-                return self.found.push(&text);
+                self.found.push(&text);
             }
         } else if name.eq_ignore_ascii_case(self.entry_name) {
             self.entry_depth = None;
             self.loc = None;
         }
-        true
     }
 }
 
@@ -415,7 +419,7 @@ mod tests {
             urls(&map),
             ["https://example.com/", "https://example.com/about"]
         );
-        assert_eq!((map.skipped, map.truncated), (0, false));
+        assert_eq!((map.skipped, map.dropped), (0, 0));
     }
 
     #[test]
@@ -629,32 +633,61 @@ mod tests {
     }
 
     #[test]
-    fn url_count_is_capped() {
+    fn urls_past_the_cap_are_counted_not_kept() {
         let mut body = String::new();
-        for i in 0..=MAX_URLS {
+        for i in 0..MAX_URLS + 3 {
             body.push_str(&format!("https://example.com/{i}\n"));
         }
-        body.push_str("not a url\n");
+        body.push_str("not a url\n  HTTPS://example.com/upper  \n");
         let map = parse(body.as_bytes()).unwrap();
-        assert_eq!(map.urls.len(), MAX_URLS);
-        assert!(map.truncated);
-        assert_eq!(map.skipped, 0, "reading stops at the cap");
+        assert_eq!((map.urls.len(), map.dropped), (MAX_URLS, 4));
+        assert_eq!(map.skipped, 1, "entries past the cap are still told apart");
         assert_eq!(
             map.urls.last().unwrap().as_str(),
             format!("https://example.com/{}", MAX_URLS - 1)
         );
 
         let mut xml = String::from("<urlset>");
-        for i in 0..=MAX_URLS {
+        for i in 0..MAX_URLS + 1234 {
             xml.push_str(&format!("<url><loc>https://example.com/{i}</loc></url>"));
         }
-        xml.push_str("</urlset>");
+        xml.push_str("<url><loc>/relative</loc></url><url><loc/></url></urlset>");
         let map = parse(xml.as_bytes()).unwrap();
-        assert_eq!((map.urls.len(), map.truncated), (MAX_URLS, true));
+        assert_eq!(
+            (map.urls.len(), map.dropped, map.skipped),
+            (MAX_URLS, 1234, 2)
+        );
 
         let exact = format!("{}\n", "https://example.com/\n".repeat(MAX_URLS));
         let map = parse(exact.as_bytes()).unwrap();
-        assert_eq!((map.urls.len(), map.truncated), (MAX_URLS, false));
+        assert_eq!((map.urls.len(), map.dropped), (MAX_URLS, 0));
+    }
+
+    #[test]
+    fn an_index_counts_the_sitemaps_past_the_cap() {
+        let mut xml = String::from("<sitemapindex>");
+        for i in 0..MAX_URLS + 7 {
+            xml.push_str(&format!(
+                "<sitemap><loc>https://example.com/s{i}.xml</loc></sitemap>"
+            ));
+        }
+        xml.push_str("</sitemapindex>");
+        let map = parse(gzip(xml.as_bytes()).as_slice()).unwrap();
+        assert_eq!(
+            (map.kind, map.urls.len(), map.dropped),
+            (Kind::Index, MAX_URLS, 7)
+        );
+    }
+
+    #[test]
+    fn a_largest_sitemap_of_short_urls_is_counted_in_full() {
+        // Nearly 50 MiB of short URLs, 23 bytes a line: about 2.3 million past the cap.
+        let line = b"http://a.example/12345\n";
+        let lines = MAX_SIZE / line.len();
+        let body = line.repeat(lines);
+        let map = parse(&body).unwrap();
+        assert_eq!(map.urls.len(), MAX_URLS);
+        assert_eq!(map.dropped, (lines - MAX_URLS) as u64);
     }
 
     #[test]

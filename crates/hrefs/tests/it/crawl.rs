@@ -365,6 +365,47 @@ async fn max_pages_parses_that_many_pages_and_checks_the_rest() {
 }
 
 #[tokio::test]
+async fn urls_past_what_a_sitemap_may_list_are_a_cut_naming_the_file() {
+    let listed: String = (0..hrefs::sitemap::MAX_URLS + 3)
+        .map(|i| format!("{{origin}}/listed-{i}.html\n"))
+        .collect();
+    let server = test_server::TestServer::start(vec![
+        ("/", test_server::Route::html("<p>no links</p>")),
+        (
+            "/robots.txt",
+            test_server::Route::status(200)
+                .content_type("text/plain")
+                .body("Sitemap: {origin}/a.txt\nSitemap: {origin}/b.txt\n"),
+        ),
+        (
+            "/a.txt",
+            test_server::Route::status(200).body(listed.clone()),
+        ),
+        ("/b.txt", test_server::Route::status(200).body(listed)),
+    ]);
+    // A page budget of one keeps the listed pages from being fetched: they are only counted.
+    let config = CrawlConfig {
+        max_pages: Some(1),
+        ..fixture::config()
+    };
+    let seed = url::Url::parse(&server.url("/")).unwrap();
+    let crawl = fixture::crawl(&seed, &config).await;
+    let cut = crawl
+        .cuts
+        .iter()
+        .find(|c| c.limit == hrefs::crawl::Limit::SitemapUrls)
+        .expect("the sitemap cut");
+    let first = [server.url("/a.txt"), server.url("/b.txt")];
+    assert_eq!((cut.setting, cut.urls), (50_000, 6));
+    assert!(first.contains(&cut.example), "{cut:?}");
+    assert!(
+        crawl.sitemap_errors.is_empty(),
+        "{:?}",
+        crawl.sitemap_errors
+    );
+}
+
+#[tokio::test]
 async fn max_depth_checks_the_pages_past_it_without_fetching_their_bodies() {
     let (site, crawl) = fixture::crawl_problem_site(CrawlConfig {
         max_depth: Some(1),
