@@ -142,27 +142,32 @@ impl Cut {
     /// What was cut and how to lift the limit, in a sentence.
     pub fn message(&self) -> String {
         let (n, s) = (self.urls, self.setting);
-        let checked = "only checked, not crawled";
+        let (urls, were) = if n == 1 {
+            ("1 URL".to_string(), "was")
+        } else {
+            (format!("{n} URLs"), "were")
+        };
+        let checked = format!("{were} only checked, not crawled");
         let what = match self.limit {
-            Limit::MaxPages => format!("{n} URLs past the page budget of {s} were {checked}"),
-            Limit::MaxDepth => format!("{n} URLs deeper than {s} link hops were {checked}"),
-            Limit::UrlLength => format!("{n} URLs longer than {s} bytes were {checked}"),
+            Limit::MaxPages => format!("{urls} past the page budget of {s} {checked}"),
+            Limit::MaxDepth => format!("{urls} deeper than {s} link hops {checked}"),
+            Limit::UrlLength => format!("{urls} longer than {s} bytes {checked}"),
             Limit::PathSegments => {
-                format!("{n} URLs with more than {s} path segments were {checked}")
+                format!("{urls} with more than {s} path segments {checked}")
             }
             Limit::RepeatedSegments => format!(
-                "{n} URLs repeating path segments more than {s} times in a row (a crawler \
-                 trap) were {checked}"
+                "{urls} repeating path segments more than {s} times in a row (a crawler \
+                 trap) {checked}"
             ),
-            Limit::QueryVariants => format!(
-                "{n} URLs past {s} query strings on one path (a crawler trap) were {checked}"
-            ),
+            Limit::QueryVariants => {
+                format!("{urls} past {s} query strings on one path (a crawler trap) {checked}")
+            }
             Limit::MaxMemory => format!(
-                "the crawl reached its memory budget of {s} MiB: {n} URLs queued or in flight \
-                 were not visited"
+                "the crawl reached its memory budget of {s} MiB: {urls} queued or in flight \
+                 {were} not visited"
             ),
             Limit::SitemapUrls => {
-                format!("{n} URLs past the {s} a sitemap may list were not read from the sitemaps")
+                format!("{urls} past the {s} a sitemap may list {were} not read from the sitemaps")
             }
         };
         let lift = match self.limit {

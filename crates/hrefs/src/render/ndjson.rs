@@ -60,15 +60,23 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
     }
 
     fn report(&mut self, report: &SiteReport) -> io::Result<()> {
-        let tail = serde_json::json!({
-            "summary": report.summary,
-            "notices": report.notices(),
-            "rating": { "score": report.rating.score, "grade": report.rating.grade },
-            "audits": report.audits,
-            "findings": report.findings,
-        });
-        json_into(&mut self.w, &tail)?;
-        self.w.write_all(b"\n")?;
-        self.w.flush()
+        // Written as it serializes: on a large site the findings alone run to hundreds of MB,
+        // and a `serde_json::Value` of them would hold them all in memory twice over.
+        let w = &mut self.w;
+        w.write_all(b"{\"summary\":")?;
+        json_into(&mut *w, &report.summary)?;
+        w.write_all(b",\"notices\":")?;
+        json_into(&mut *w, &report.notices())?;
+        w.write_all(b",\"rating\":")?;
+        json_into(
+            &mut *w,
+            &serde_json::json!({ "score": report.rating.score, "grade": report.rating.grade }),
+        )?;
+        w.write_all(b",\"audits\":")?;
+        json_into(&mut *w, &report.audits)?;
+        w.write_all(b",\"findings\":")?;
+        json_into(&mut *w, &report.findings)?;
+        w.write_all(b"}\n")?;
+        w.flush()
     }
 }
