@@ -343,7 +343,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     } else {
         audit_parts(parts, &audit_part)
     };
-    findings.sort_by(|a, b| {
+    findings.sort_unstable_by(|a, b| {
         (&a.page, a.line, a.column, a.audit, &a.target, &a.detail)
             .cmp(&(&b.page, b.line, b.column, b.audit, &b.target, &b.detail))
     });

@@ -132,7 +132,7 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
         })
         .collect();
     // URL order, not crawl order: the same site gives the same report (and the same float sum).
-    pages.sort_by(|a, b| a.page.cmp(&b.page));
+    pages.sort_unstable_by(|a, b| a.page.cmp(&b.page));
     let score = (!pages.is_empty())
         .then(|| tenth(pages.iter().map(|p| p.score).sum::<f64>() / pages.len() as f64));
     Rating {

@@ -68,7 +68,7 @@ pub(super) fn sort_visits(
     links: &mut Links,
 ) {
     let mut order: Vec<usize> = (0..visits.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         let key = |v: &Visit| (v.depth.is_none(), v.depth);
         key(&visits[a])
             .cmp(&key(&visits[b]))

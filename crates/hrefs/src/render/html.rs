@@ -85,7 +85,7 @@ fn html(report: &SiteReport) -> String {
         .map(|(k, &v)| (k.clone(), v as f64))
         .collect();
     // Keys are strings ("sitemap" among the numbers): depth 10 goes after 9, not after 1.
-    depths.sort_by_key(|(k, _)| (k.parse::<u32>().unwrap_or(u32::MAX), k.clone()));
+    depths.sort_unstable_by_key(|(k, _)| (k.parse::<u32>().unwrap_or(u32::MAX), k.clone()));
     body.push_str(&chart("Pages by click depth", &depths));
     body.push_str("</section>");
 

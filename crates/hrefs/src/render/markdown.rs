@@ -191,7 +191,7 @@ fn crawl_markdown(report: &SiteReport) -> String {
     }
     let worst: Vec<_> = {
         let mut pages: Vec<_> = r.pages.iter().filter(|p| p.score < 100.0).collect();
-        pages.sort_by(|a, b| {
+        pages.sort_unstable_by(|a, b| {
             a.score
                 .total_cmp(&b.score)
                 .then_with(|| a.page.cmp(&b.page))
