@@ -98,7 +98,8 @@ fn spawn_crawl(format: &str, url: &str, stderr: std::process::Stdio) -> std::pro
         .unwrap()
 }
 
-fn visit<'a>(report: &'a Value, server: &TestServer, path: &str) -> &'a Value {
+/// The visit of `path` on `server` in a JSON report.
+pub(crate) fn visit<'a>(report: &'a Value, server: &TestServer, path: &str) -> &'a Value {
     let url = server.url(path);
     report["visits"]
         .as_array()

@@ -84,16 +84,7 @@ fn a_crawl_reads_stacked_pages_and_reports_refused_ones_as_transfer_errors() {
     let out = hc(&["crawl", "--format", "json", "--quiet", "--no-sitemap", &url]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: Value = out.json();
-    let visit = |path: &str| {
-        let url = server.url(path);
-        report["visits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["url"] == url.as_str())
-            .unwrap_or_else(|| panic!("{url} not visited"))
-            .clone()
-    };
+    let visit = |path: &str| crate::crawl::visit(&report, &server, path);
     assert_eq!(visit("/")["page"]["links"], 2);
     assert_eq!(visit("/stacked")["page"]["links"], 1);
     assert_eq!(

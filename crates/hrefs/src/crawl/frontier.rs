@@ -159,9 +159,10 @@ impl Frontier {
         }
         let past_depth = depth
             .zip(self.config.max_depth)
-            .is_some_and(|(d, max)| d > max);
-        let cut = if past_depth {
-            Some((Limit::MaxDepth, self.config.max_depth.unwrap_or(0) as usize))
+            .filter(|&(d, max)| d > max)
+            .map(|(_, max)| (Limit::MaxDepth, max as usize));
+        let cut = if past_depth.is_some() {
+            past_depth
         } else if let Some(trap) = (!start).then(|| self.traps.check(url)).flatten() {
             Some(trap)
         } else {

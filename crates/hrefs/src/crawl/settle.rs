@@ -75,15 +75,15 @@ pub(super) fn sort_visits(
             .then_with(|| visits[a].url.cmp(&visits[b].url))
     });
     links.reorder(&order);
-    let mut taken: Vec<Option<Visit>> = std::mem::take(visits).into_iter().map(Some).collect();
-    *visits = order
+    *visits = permute(std::mem::take(visits), &order);
+    *fragments = permute(std::mem::take(fragments), &order);
+}
+
+/// `items` rearranged so that item `i` is the one that was at `order[i]` (a permutation).
+fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
         .iter()
-        .map(|&i| taken[i].take().expect("an index once"))
-        .collect();
-    fragments.resize_with(taken.len(), Fragments::default);
-    let mut taken: Vec<Fragments> = std::mem::take(fragments);
-    *fragments = order
-        .iter()
-        .map(|&i| std::mem::take(&mut taken[i]))
-        .collect();
+        .map(|&i| slots[i].take().expect("each index once"))
+        .collect()
 }
