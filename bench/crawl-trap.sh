@@ -9,6 +9,14 @@
 #   bench/crawl-trap.sh --max-pages 0 --max-memory 300    and a second one with these flags
 #   BENCH_DEFAULT=0 bench/crawl-trap.sh --max-pages 2000  only the crawl with the flags
 #
+# Then, unless BENCH_PAGES=0, what one page costs while it is read: crawls of single pages of
+# the same server (--no-sitemap, their links lead to other sites, so nothing else is fetched):
+# a page of no link, one of 100,000 links all different, one of 100,000 links to the same 100
+# pages, and a page linking to 4 pages that never end (they stream links until the body cap,
+# --max-body, or the time limit, --timeout, ends each; --max-links-per-page keeps the first
+# 100,000 of each). Each prints its peak RSS, and bytes per kept link above the empty page:
+#   href-counter crawl --quiet --no-sitemap --format csv -o bench/out/page-NAME.csv URL
+#
 # Each crawl, timed by GNU time (`/usr/bin/time -f '%e %M'`):
 #   timeout --foreground -s INT -k 30 BENCH_TIMEOUT \
 #       href-counter crawl --quiet --format ndjson -o bench/out/crawl-trap-N.ndjson [FLAGS] URL
@@ -22,6 +30,7 @@
 #   BENCH_TIMEOUT   wall-time limit of each crawl in seconds (default 300)
 #   BENCH_PORT      port of the site on 127.0.0.1 (default: any free one)
 #   BENCH_DEFAULT=0 skip the crawl with the default settings (FLAGS are then required)
+#   BENCH_PAGES=0   skip the single pages
 #   KEEP=1          keep the NDJSON reports (bench/out/crawl-trap-*.ndjson)
 # Needs python3 (3.7 or later), GNU time and timeout; installs python3 and time with apt-get
 # when missing (as root or with passwordless sudo).
@@ -32,6 +41,7 @@ out=$root/bench/out
 limit=${BENCH_TIMEOUT:-300}
 port=${BENCH_PORT:-0}
 default_run=${BENCH_DEFAULT:-1}
+page_runs=${BENCH_PAGES:-1}
 keep=${KEEP:-0}
 gnu_time=/usr/bin/time
 flags=("$@")
@@ -41,7 +51,7 @@ note() { echo "crawl-trap: $*" >&2; }
 
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a whole number of seconds (got $limit)"
 [[ $port =~ ^[0-9]+$ ]] || die "BENCH_PORT must be a port number (got $port)"
-if [[ $default_run == 0 ]] && ((${#flags[@]} == 0)); then
+if [[ $default_run == 0 && $page_runs == 0 ]] && ((${#flags[@]} == 0)); then
     die "BENCH_DEFAULT=0 leaves nothing to run: give the flags of a crawl"
 fi
 
@@ -168,18 +178,62 @@ if ((${#flags[@]})); then
     crawl 2 "${flags[*]}" "${flags[@]}"
 fi
 
+# page NAME PATH: one timed crawl of the single page at PATH; its links, wall time and RSS.
+page_names=()
+declare -A page_links page_wall page_rss page_ended
+page() {
+    local name=$1 path=$2 rc=0 t m
+    local csv=$out/page-$name.csv
+    local cmd=("$bin" crawl --quiet --no-sitemap --format csv -o "$csv" "${seed%/}$path")
+    printf "%s -f '%%e %%M' %s\n" "$gnu_time" "${cmd[*]}" >>"$out/crawl-trap.commands"
+    note "page $path"
+    "$gnu_time" -f '%e %M' -o "$out/time.page-$name" \
+        timeout --foreground -s INT -k 30 "$limit" "${cmd[@]}" 2>"$out/page-$name.err" || rc=$?
+    read -r t m < <(tail -n 1 "$out/time.page-$name")
+    page_names+=("$name")
+    page_wall[$name]=$t page_rss[$name]=$m
+    # One line per link after the header line.
+    page_links[$name]=$(($(wc -l <"$csv") - 1))
+    page_ended[$name]="exit $rc"
+    ((rc != 124)) || page_ended[$name]="did not end within $limit s"
+    rm -f "$csv"
+}
+if [[ $page_runs != 0 ]]; then
+    page empty /links/0
+    page distinct /links/100000
+    page repeated /repeated/100000
+    page endless /endless-index/4
+fi
+
 # --- the table ----------------------------------------------------------------------------
 echo
 echo "href-counter crawl of an endless site (bench/trap_site.py at $seed), $(nproc) cores"
 echo "binary $bin; wall-time limit $limit s per crawl"
-echo
-echo '| crawl | ended | pages crawled | URLs checked | wall | peak RSS |'
-echo '| --- | --- | ---: | ---: | ---: | ---: |'
+if ((${#names[@]})); then
+    echo
+    echo '| crawl | ended | pages crawled | URLs checked | wall | peak RSS |'
+    echo '| --- | --- | ---: | ---: | ---: | ---: |'
+fi
 for i in "${!names[@]}"; do
     n=${names[$i]}
     printf '| %s | %s | %d | %d | %.1f s | %d MB |\n' "${labels[$i]}" "${ended[$n]}" \
         "${pages[$n]}" "${checked[$n]}" "${wall[$n]}" "$((rss[$n] / 1024))"
 done
+if ((${#page_names[@]})); then
+    echo
+    echo "Single pages (links kept: CSV rows; bytes a link: peak RSS above the empty page's):"
+    echo
+    echo '| page | ended | links kept | wall | peak RSS | bytes a link |'
+    echo '| --- | --- | ---: | ---: | ---: | ---: |'
+    for n in "${page_names[@]}"; do
+        per=-
+        if [[ $n != empty ]] && ((page_links[$n] > 0)); then
+            per=$(((page_rss[$n] - page_rss[empty]) * 1024 / page_links[$n]))
+        fi
+        printf '| %s | %s | %d | %.1f s | %d MB | %s |\n' "$n" "${page_ended[$n]}" \
+            "${page_links[$n]}" "${page_wall[$n]}" "$((page_rss[$n] / 1024))" "$per"
+    done
+fi
 for i in "${!names[@]}"; do
     n=${names[$i]}
     echo

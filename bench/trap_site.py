@@ -15,6 +15,15 @@ Every page is generated from its URL alone, so the same URL always gives the sam
     /dir/.../              a soft-404 directory: each links to sub/ under itself, so
                            /dir/sub/sub/sub/... never ends
 
+and, not linked from the home page, the pages bench/page-memory.sh measures one at a time:
+
+    /links/N               one page of N links, each to its own page on another site
+    /repeated/N            one page of N links to the same 100 pages on other sites, as a
+                           page repeating its navigation links them
+    /endless/K             a page that never ends: links to other sites, sent chunked for as
+                           long as the client reads (K only tells such pages apart)
+    /endless-index/N       a page linking to /endless/1 .. /endless/N
+
 Anything else (robots.txt and sitemap.xml included) is a 404 page. Pages are HTML of 0.6 to
 2 kB with 2 to 8 links (a month's 30 or so, one a day). Only the standard library; one thread
 per connection, with keep-alive and TCP_NODELAY, so that the server is not what a crawl waits
@@ -110,6 +119,36 @@ def day(y, m, d):
     return page(day_url(y, m, d), "%04d-%02d-%02d" % (y, m, d), links)
 
 
+def external_links(first, count):
+    """`count` links from the `first`th on, each to a page of its own on one of 1,000 sites."""
+    return [("https://site-%d.example/page/%d" % (i % 1000, i), "page %d" % i)
+            for i in range(first, first + count)]
+
+
+ENDLESS_BATCH = 2000
+
+
+def endless(handler):
+    """Streams an endless page: its head, then batches of external links, chunked, until the
+    client stops reading."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    first = 0
+    head = "<!DOCTYPE html>\n<html><head><title>Endless</title></head><body><ul>\n"
+    try:
+        handler.wfile.write(b"%x\r\n%s\r\n" % (len(head), head.encode()))
+        while True:
+            items = "".join('<li><a href="%s">%s</a></li>\n' % link
+                            for link in external_links(first, ENDLESS_BATCH))
+            first += ENDLESS_BATCH
+            body = items.encode()
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(body), body))
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True
+
+
 def home():
     return page("/", "An endless site", [
         (node_url(0), "the chain"), (node_url(0, 1, "date"), "the chain, by date"),
@@ -144,6 +183,14 @@ def render(target):
         if len(parts) == 4 and 1 <= m <= 12 and 1 <= d <= days_in(y, m) \
                 and day_url(y, m, d) == target:
             return day(y, m, d)
+    elif parts[0] == "links" and len(parts) == 2 and number(parts[1]) >= 0:
+        return page(target, "%d links" % number(parts[1]), external_links(0, number(parts[1])))
+    elif parts[0] == "repeated" and len(parts) == 2 and number(parts[1]) >= 0:
+        links = [external_links(i % 100, 1)[0] for i in range(number(parts[1]))]
+        return page(target, "%d links to 100 pages" % number(parts[1]), links)
+    elif parts[0] == "endless-index" and len(parts) == 2 and number(parts[1]) >= 0:
+        pages = [("/endless/%d" % k, "endless %d" % k) for k in range(1, number(parts[1]) + 1)]
+        return page(target, "Endless pages", pages)
     elif parts[0] == "dir" and target.endswith("/") and set(parts[1:-1]) <= {"sub"}:
         return page(target, "Directory %s" % target, [("sub/", "more"), ("/", "home")])
     return None
@@ -171,7 +218,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_GET(self):
-        self.answer(True)
+        if self.path.startswith("/endless/"):
+            endless(self)
+        else:
+            self.answer(True)
 
     def do_HEAD(self):
         self.answer(False)

@@ -30,6 +30,8 @@ pub mod crawl;
 mod error;
 pub mod extract;
 pub mod fetch;
+mod intern;
+mod links;
 pub mod page;
 pub mod rating;
 pub mod render;

@@ -8,8 +8,9 @@ use std::time::Instant;
 use url::Url;
 
 use crate::compat::{self, CompatCounts, Side};
-use crate::extract::{Anchor, AnchorLog, ExtractOptions, Extractor, PageFacts};
+use crate::extract::{Anchor, ExtractOptions, Extractor, PageFacts};
 use crate::fetch::{FetchError, Fetcher, Response};
+use crate::links::LinkCollector;
 use crate::report::{self, Hop, Origin, PageLinks, PageReport};
 use crate::url::Scope;
 use crate::{Error, Result};
@@ -81,58 +82,65 @@ struct Scan {
     first_bytes: Vec<u8>,
 }
 
-/// What is kept of each anchor as it is found: the compat counts, and for reports the anchor
-/// and the verdict on each of its hrefs (so that reports need not ask Go's parser again), up
-/// to `max_links` links; past them, links are only counted.
+/// What is kept of each anchor as it is found: the compat counts, and for reports its links
+/// resolved, with the verdict on each href (so that reports need not ask Go's parser again),
+/// up to `max_links` links; past them, links are only counted.
 struct Tally {
     counts: CompatCounts,
-    anchors: AnchorLog,
+    links: LinkCollector,
+    /// Whether links are wanted, or only the counts.
+    keep_links: bool,
+    /// The verdicts on the current anchor's hrefs.
     verdicts: Vec<Option<Side>>,
     page_host: Vec<u8>,
-    keep_anchors: bool,
     max_links: usize,
     /// Links not kept because `max_links` were.
     dropped: u64,
 }
 
 impl Tally {
-    fn add(&mut self, anchor: &Anchor) {
-        let kept = self.verdicts.len();
+    fn add(&mut self, anchor: &Anchor, first_bytes: &[u8]) {
+        self.verdicts.clear();
         for href in anchor.hrefs() {
             let side = compat::classify(&href, &self.page_host);
             self.counts.add(side);
-            if self.keep_anchors {
-                self.verdicts.push(side);
-            }
+            self.verdicts.push(side);
         }
-        if !self.keep_anchors {
+        if !self.keep_links {
             return;
         }
+        let links = &mut self.links;
         // Anchors are kept whole, and none after the first one dropped: the links kept are
         // the page's first ones, in order.
-        if self.dropped == 0 && self.verdicts.len() <= self.max_links {
-            self.anchors.push(anchor);
+        if self.dropped == 0 && links.len() + self.verdicts.len() <= self.max_links {
+            links.add(anchor, first_bytes, &self.verdicts);
         } else {
-            self.dropped += (self.verdicts.len() - kept) as u64;
-            self.verdicts.truncate(kept);
+            self.dropped += self.verdicts.len() as u64;
         }
     }
 }
 
 impl Scan {
-    fn new(page_host: Vec<u8>, options: &PageOptions, fragment_targets: bool) -> Scan {
-        let keep_anchors = options.links;
+    /// A scan of the page at `base` (what its links resolve against without a `<base href>`),
+    /// served with `content_type`.
+    fn new(
+        page_host: Vec<u8>,
+        options: &PageOptions,
+        fragment_targets: bool,
+        base: &Url,
+        content_type: Option<&str>,
+    ) -> Scan {
         Scan {
             extractor: Extractor::new(ExtractOptions {
-                anchor_details: keep_anchors,
+                anchor_details: options.links,
                 fragment_targets,
             }),
             tally: Tally {
                 counts: CompatCounts::default(),
-                anchors: AnchorLog::default(),
+                links: LinkCollector::new(base, options.scope, content_type),
+                keep_links: options.links,
                 verdicts: Vec::new(),
                 page_host,
-                keep_anchors,
                 max_links: options.max_links.unwrap_or(usize::MAX),
                 dropped: 0,
             },
@@ -145,12 +153,11 @@ impl Scan {
             let take = (3 - self.first_bytes.len()).min(chunk.len());
             self.first_bytes.extend_from_slice(&chunk[..take]);
         }
-        let tally = &mut self.tally;
-        self.extractor.write(chunk, &mut |a: &Anchor| tally.add(a));
+        let (tally, first_bytes) = (&mut self.tally, &self.first_bytes);
+        self.extractor
+            .write(chunk, &mut |a: &Anchor| tally.add(a, first_bytes));
     }
 
-    /// Ends the page: its compat counts, its links resolved against `base` (unless it has a
-    /// `<base href>`) and the facts noticed on the way.
     /// The page as read so far when the body cap or the deadline stops a page that already
     /// dropped links for its cap (see `scan_body`); the error otherwise.
     fn ended_by(self, err: FetchError) -> Result<Scan> {
@@ -161,21 +168,16 @@ impl Scan {
         }
     }
 
-    fn finish(
-        self,
-        origin: &mut Origin,
-        base: &Url,
-        scope: Scope,
-    ) -> Result<(CompatCounts, PageLinks, PageFacts)> {
+    /// Ends the page: its compat counts, its links (none unless [`PageOptions::links`]) and
+    /// the facts noticed on the way. `input` names the page in errors.
+    fn finish(self, input: &str) -> Result<(CompatCounts, PageLinks, PageFacts)> {
         let Scan {
             extractor,
             mut tally,
             first_bytes,
         } = self;
-        let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a));
-        origin.first_bytes = first_bytes;
-        let links =
-            PageLinks::resolve(origin, &facts, &tally.anchors, &tally.verdicts, base, scope)?;
+        let facts: PageFacts = extractor.finish(&mut |a: &Anchor| tally.add(a, &first_bytes));
+        let links = tally.links.finish(input, &first_bytes, &facts)?;
         Ok((tally.counts, links, facts))
     }
 }
@@ -286,14 +288,20 @@ pub(crate) async fn read_html(
     started: Instant,
 ) -> Result<HtmlPage> {
     let final_url = response.url().clone();
-    let scan = Scan::new(page_host, options, purpose == Purpose::Crawl);
+    let scan = Scan::new(
+        page_host,
+        options,
+        purpose == Purpose::Crawl,
+        &final_url,
+        response.content_type(),
+    );
     let overlap_after = match purpose {
         Purpose::Alone => OVERLAP_AFTER,
         Purpose::Crawl => u64::MAX,
     };
     let scan = scan_body(&mut response, scan, overlap_after).await?;
     let links_dropped = scan.tally.dropped;
-    let mut origin = Origin {
+    let origin = Origin {
         input: raw.to_string(),
         url: Some(final_url.clone()),
         status: Some(response.status()),
@@ -306,10 +314,9 @@ pub(crate) async fn read_html(
                 status: r.status,
             })
             .collect(),
-        first_bytes: Vec::new(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
-    let (counts, links, facts) = scan.finish(&mut origin, &final_url, options.scope)?;
+    let (counts, links, facts) = scan.finish(raw)?;
     Ok(HtmlPage {
         origin,
         counts,
@@ -394,7 +401,10 @@ fn analyze_reader(
         }
         None => (None, Vec::new()),
     };
-    let mut scan = Scan::new(page_host, options, false);
+    let base = base
+        .or(fallback_base)
+        .unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid constant url"));
+    let mut scan = Scan::new(page_host, options, false, &base, None);
     let mut buf = vec![0; READ_CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
@@ -410,15 +420,12 @@ fn analyze_reader(
         };
         scan.write(&buf[..n]);
     }
-    let base = base
-        .or(fallback_base)
-        .unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid constant url"));
-    let mut origin = Origin {
+    let origin = Origin {
         input: input.name(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         ..Origin::default()
     };
-    let (counts, links, facts) = scan.finish(&mut origin, &base, options.scope)?;
+    let (counts, links, facts) = scan.finish(&origin.input)?;
     let report = report::build(origin, counts, &facts, links, options.scope);
     // Without a page URL, "external" can only mean "has a host we can't compare": refuse to
     // guess rather than print a number that depends on where the file will be served.
@@ -440,16 +447,14 @@ mod tests {
             max_links,
             ..PageOptions::default()
         };
-        let mut scan = Scan::new(b"example.com".to_vec(), &options, true);
+        let base = Url::parse("https://example.com/").unwrap();
+        let mut scan = Scan::new(b"example.com".to_vec(), &options, true, &base, None);
         // Byte by byte: where the chunks end does not move the cap.
         for b in html.as_bytes() {
             scan.write(std::slice::from_ref(b));
         }
         let dropped = scan.tally.dropped;
-        let base = Url::parse("https://example.com/").unwrap();
-        let (counts, links, _) = scan
-            .finish(&mut Origin::default(), &base, Scope::Host)
-            .unwrap();
+        let (counts, links, _) = scan.finish("test").unwrap();
         (counts, links, dropped)
     }
 

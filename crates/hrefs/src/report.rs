@@ -6,17 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use encoding_rs::Encoding;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::charset;
 use crate::classify::{self, Kind};
 use crate::compat::{CompatCounts, Side};
-use crate::extract::{AnchorLog, PageFacts};
-use crate::span::{self, Span};
-use crate::url::{Scope, Site};
-use crate::Error;
+use crate::extract::PageFacts;
+pub use crate::links::{KindCounts, LinkRef, PageLinks};
+use crate::url::Scope;
 
 /// The `rel` tokens a report tallies: the ones search engines and browsers act on.
 pub const REL_TOKENS: [&str; 5] = ["nofollow", "ugc", "sponsored", "noopener", "noreferrer"];
@@ -28,47 +26,6 @@ pub struct Hop {
     pub url: String,
     /// The redirect status it answered with.
     pub status: u16,
-}
-
-/// Link counts per [`Kind`]; serializes as an object with every kind, in report order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KindCounts([u64; Kind::ALL.len()]);
-
-impl KindCounts {
-    /// The count for `kind`.
-    pub fn get(&self, kind: Kind) -> u64 {
-        self.0[kind as usize]
-    }
-
-    fn bump(&mut self, kind: Kind) {
-        self.0[kind as usize] += 1;
-    }
-
-    /// Every kind with its count, in report order.
-    pub fn iter(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
-        Kind::ALL.iter().map(|&k| (k, self.get(k)))
-    }
-
-    /// The sum over all kinds.
-    pub fn total(&self) -> u64 {
-        self.0.iter().sum()
-    }
-}
-
-impl Serialize for KindCounts {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter().map(|(k, n)| (k.as_str(), n)))
-    }
-}
-
-impl<'de> Deserialize<'de> for KindCounts {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut counts = KindCounts::default();
-        for (kind, n) in std::collections::BTreeMap::<Kind, u64>::deserialize(d)? {
-            counts.0[kind as usize] = n;
-        }
-        Ok(counts)
-    }
 }
 
 /// How many links point at one external domain.
@@ -165,203 +122,8 @@ pub struct Origin {
     pub content_type: Option<String>,
     /// Redirect hops.
     pub redirects: Vec<Hop>,
-    /// The first bytes of the body (for a byte order mark).
-    pub first_bytes: Vec<u8>,
     /// Milliseconds taken.
     pub elapsed_ms: f64,
-}
-
-/// A page's links resolved, every string of them in one buffer: what a crawl keeps of a page
-/// until its links join the link graph, and what a [`PageReport`]'s links are made from.
-/// Holding a page's links this way costs a few allocations per page, not several per link.
-#[derive(Debug, Clone)]
-pub struct PageLinks {
-    strings: String,
-    links: Vec<Spans>,
-    /// Links per kind.
-    pub kinds: KindCounts,
-    /// The encoding the page was read in.
-    pub encoding: &'static Encoding,
-    /// What said which encoding it is.
-    pub charset_source: charset::Source,
-    /// The document's base URL, when it has a `<base href>`: links were resolved against it.
-    pub base: Option<Url>,
-}
-
-/// Where the parts of one link are in [`PageLinks::strings`]: 80 bytes a link.
-#[derive(Debug, Clone)]
-struct Spans {
-    href: Span,
-    url: Span,
-    fragment: Span,
-    rel: Span,
-    target: Span,
-    text: Span,
-    image_alt: Span,
-    kind: Kind,
-    compat: Option<Side>,
-    line: u64,
-    column: u64,
-}
-
-/// One link of a [`PageLinks`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LinkRef<'a> {
-    /// The attribute value, entity-decoded.
-    pub href: &'a str,
-    /// Where it leads, without its fragment; `None` when it does not resolve.
-    pub url: Option<&'a str>,
-    /// What follows the resolved URL's first '#', if it has one.
-    pub fragment: Option<&'a str>,
-    /// What kind of link it is.
-    pub kind: Kind,
-    /// The original tool's verdict.
-    pub compat: Option<Side>,
-    /// The `rel` attribute as written: tokens separated by whitespace, in any case.
-    pub rel: &'a str,
-    /// The `target` attribute.
-    pub target: Option<&'a str>,
-    /// The visible text, whitespace collapsed.
-    pub text: &'a str,
-    /// Alt text of images inside the anchor.
-    pub image_alt: &'a str,
-    /// 1-based line of the anchor.
-    pub line: u64,
-    /// 1-based byte column of the anchor.
-    pub column: u64,
-}
-
-impl PageLinks {
-    /// Resolves the anchors kept of a page. `verdicts` are the compat verdicts of their hrefs,
-    /// in order; `base` is the URL relative links resolve against unless the page has a
-    /// `<base href>` (the final URL, or the user's `--base`). A page whose anchors or links
-    /// take more than 4 GiB to keep is refused.
-    pub fn resolve(
-        origin: &Origin,
-        facts: &PageFacts,
-        anchors: &AnchorLog,
-        verdicts: &[Option<Side>],
-        base: &Url,
-        scope: Scope,
-    ) -> crate::Result<PageLinks> {
-        let too_large = || Error::LinksTooLarge {
-            input: origin.input.clone(),
-        };
-        if anchors.overflowed() {
-            return Err(too_large());
-        }
-        let header_charset = origin
-            .content_type
-            .as_deref()
-            .and_then(charset::from_content_type);
-        let (encoding, charset_source) = charset::detect(
-            &origin.first_bytes,
-            header_charset.as_deref(),
-            facts.meta_charset.as_deref(),
-        );
-        let site = Site::of(base, scope);
-        // The document's base URL is its first <base href>, resolved against the page URL.
-        let doc_base = facts.base_href.as_ref().and_then(|b| {
-            let b = encoding.decode_without_bom_handling(b).0;
-            base.join(b.trim()).ok()
-        });
-        let resolve_against = doc_base.as_ref().unwrap_or(base);
-
-        let mut strings = String::new();
-        let mut links = Vec::with_capacity(verdicts.len());
-        let mut kinds = KindCounts::default();
-        let mut verdicts = verdicts.iter().copied();
-        for anchor in anchors.iter() {
-            let rel = push_decoded(
-                &mut strings,
-                anchor.rel().as_deref().unwrap_or(b""),
-                encoding,
-            );
-            let target = match anchor.target() {
-                Some(t) => push_decoded(&mut strings, &t, encoding),
-                None => Span::NONE,
-            };
-            let start = strings.len();
-            anchor.text_into(encoding, &mut strings);
-            let text = Span::new(start..strings.len());
-            let start = strings.len();
-            anchor.image_alt_into(encoding, &mut strings);
-            let image_alt = Span::new(start..strings.len());
-            for href_bytes in anchor.hrefs() {
-                let decoded = encoding.decode_without_bom_handling(&href_bytes).0;
-                strings.push_str(&decoded);
-                let href = Span::new(strings.len() - decoded.len()..strings.len());
-                let start = strings.len();
-                let kind = classify::resolve_into(&decoded, resolve_against, &site, &mut strings);
-                kinds.bump(kind);
-                let (url, fragment) = if kind == Kind::Unparsable {
-                    (Span::NONE, Span::NONE)
-                } else {
-                    match strings[start..].find('#') {
-                        Some(at) => (
-                            Span::new(start..start + at),
-                            Span::new(start + at + 1..strings.len()),
-                        ),
-                        None => (Span::new(start..strings.len()), Span::NONE),
-                    }
-                };
-                links.push(Spans {
-                    href,
-                    url,
-                    fragment,
-                    rel,
-                    target,
-                    text,
-                    image_alt,
-                    kind,
-                    compat: verdicts.next().flatten(),
-                    line: anchor.line(),
-                    column: anchor.column(),
-                });
-            }
-        }
-        // Spans are exact when the whole buffer is addressable (positions only grow).
-        if !span::fits(strings.len()) {
-            return Err(too_large());
-        }
-        Ok(PageLinks {
-            strings,
-            links,
-            kinds,
-            encoding,
-            charset_source,
-            base: doc_base,
-        })
-    }
-
-    /// How many links the page has (every `href` of every anchor).
-    pub fn len(&self) -> usize {
-        self.links.len()
-    }
-
-    /// Whether the page has no link.
-    pub fn is_empty(&self) -> bool {
-        self.links.is_empty()
-    }
-
-    /// The links, in page order.
-    pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
-        let s = |span: Span| &self.strings[span.range()];
-        let opt = |span: Span| span.get().map(|r| &self.strings[r]);
-        self.links.iter().map(move |l| LinkRef {
-            href: s(l.href),
-            url: opt(l.url),
-            fragment: opt(l.fragment),
-            kind: l.kind,
-            compat: l.compat,
-            rel: s(l.rel),
-            target: opt(l.target),
-            text: s(l.text),
-            image_alt: s(l.image_alt),
-            line: l.line,
-            column: l.column,
-        })
-    }
 }
 
 impl From<LinkRef<'_>> for Link {
@@ -386,13 +148,6 @@ impl From<LinkRef<'_>> for Link {
             column: l.column,
         }
     }
-}
-
-/// Appends `bytes` decoded from `encoding` to `strings`; returns where they are.
-fn push_decoded(strings: &mut String, bytes: &[u8], encoding: &'static Encoding) -> Span {
-    let start = strings.len();
-    strings.push_str(&encoding.decode_without_bom_handling(bytes).0);
-    Span::new(start..strings.len())
 }
 
 /// Builds a [`PageReport`] from what extraction produced: `counts` are the compat counts
@@ -449,31 +204,17 @@ pub fn build(
 mod tests {
     use super::*;
     use crate::compat;
-    use crate::extract::{extract, ExtractOptions};
 
     fn report(html: &str, page: &str, scope: Scope) -> PageReport {
-        let mut anchors = AnchorLog::default();
-        let mut verdicts = Vec::new();
-        let mut counts = CompatCounts::default();
         let host = compat::page_host(page).unwrap();
-        let opts = ExtractOptions {
-            anchor_details: true,
-            fragment_targets: false,
-        };
-        let facts = extract(html.as_bytes(), opts, &mut |a| {
-            for href in a.hrefs() {
-                let side = compat::classify(&href, &host);
-                counts.add(side);
-                verdicts.push(side);
-            }
-            anchors.push(a);
-        });
+        let counts = compat::count_html(html.as_bytes(), &host);
         let origin = Origin {
             input: page.into(),
             ..Origin::default()
         };
         let base = Url::parse(page).unwrap();
-        let links = PageLinks::resolve(&origin, &facts, &anchors, &verdicts, &base, scope).unwrap();
+        let facts = crate::extract::extract(html.as_bytes(), Default::default(), &mut |_| {});
+        let links = crate::links::collect(html.as_bytes(), &base, scope, None);
         build(origin, counts, &facts, links, scope)
     }
 

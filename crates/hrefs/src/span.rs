@@ -1,8 +1,7 @@
 //! Ranges of a page's buffers in 8 bytes instead of 16 (24 when optional).
 //!
-//! A page's anchors and links are kept as positions in one shared buffer each
-//! ([`crate::extract::AnchorLog`], [`crate::report::PageLinks`]); on a page with 17,000 links
-//! the positions weighed more than the text. Positions are 32 bits, so a buffer must stay under
+//! An [`crate::extract::AnchorLog`] keeps anchors as positions in one shared buffer; on a page
+//! with 17,000 links the positions weighed more than the text. Positions are 32 bits, so a buffer must stay under
 //! 4 GiB: whoever builds spans checks the buffer's final length with [`fits`] and refuses the
 //! page past it, which makes every span taken on the way exact (positions only grow).
 

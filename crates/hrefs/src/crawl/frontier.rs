@@ -102,6 +102,14 @@ impl Frontier {
         self.seen.insert(links.intern(url))
     }
 
+    /// Whether the crawl takes `url` up at all: an http(s) URL with a host, of the site or
+    /// checked as a link to another site.
+    pub(super) fn considers(&self, url: &Url) -> bool {
+        matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some()
+            && (self.config.check_external || self.site.contains(url))
+    }
+
     /// Queues `url` (normalised, no fragment) once: as a page to crawl when it is one of the
     /// site's within the limits, else as a link to check, or not at all.
     pub(super) fn enqueue(
@@ -111,13 +119,10 @@ impl Frontier {
         depth: Option<u32>,
         found_on: Option<&str>,
     ) {
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        if !self.considers(&url) {
             return;
         }
         let on_site = self.site.contains(&url);
-        if !on_site && !self.config.check_external {
-            return;
-        }
         if !self.mark_seen(links, url.as_str()) {
             return;
         }

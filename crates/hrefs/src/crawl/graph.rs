@@ -11,19 +11,15 @@ use std::hash::BuildHasher;
 use std::ops::Range;
 
 use foldhash::fast::RandomState;
-use hashbrown::hash_table::{Entry, HashTable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
 use crate::classify::Kind;
+use crate::intern::Strings;
 use crate::report::PageLinks;
 use crate::url::normalize;
 
-/// An interned string: an index into [`Links::str`].
-pub type Sym = u32;
-
-/// No string (a missing value).
-pub const NONE: Sym = Sym::MAX;
+pub use crate::intern::{Sym, NONE};
 
 /// `rel=nofollow`.
 pub const REL_NOFOLLOW: u8 = 1;
@@ -88,95 +84,6 @@ pub fn rel_names(bits: u8) -> String {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Every distinct string of a crawl, once, back to back in one buffer: a symbol is a string's
-/// number: no allocation per string, and a lookup touches the string itself only when the
-/// hash it keeps beside the symbol matches.
-///
-/// Hashing is foldhash with a random seed per crawl: several times faster than the standard
-/// SipHash on these short strings, and a page cannot choose strings that collide.
-#[derive(Debug, Clone, Default)]
-struct Strings {
-    text: String,
-    /// Where each string ends in `text`; it starts where the one before ends.
-    ends: Vec<usize>,
-    /// Each string's symbol with 32 bits of its hash: growing the table rehashes from them
-    /// without reading every string again, and a lookup reads a string only when its hash
-    /// matches.
-    table: HashTable<(Sym, u32)>,
-    hasher: RandomState,
-}
-
-impl Strings {
-    fn get(&self, sym: Sym) -> Option<&str> {
-        string(&self.text, &self.ends, sym)
-    }
-
-    /// 32 bits of the hash of `s`.
-    fn hash(&self, s: &str) -> u32 {
-        (self.hasher.hash_one(s) >> 32) as u32
-    }
-
-    fn find(&self, s: &str) -> Option<Sym> {
-        let hash = self.hash(s);
-        self.table
-            .find(spread(hash), |&(sym, h)| {
-                h == hash && self.get(sym) == Some(s)
-            })
-            .map(|&(sym, _)| sym)
-    }
-
-    /// Adds `s` as the next symbol, even when it is there already (reading a crawl back
-    /// must keep every symbol's number); a lookup finds the first.
-    fn push(&mut self, s: &str) {
-        let hash = self.hash(s);
-        let Strings {
-            text, ends, table, ..
-        } = self;
-        let sym = Sym::try_from(ends.len()).unwrap_or(NONE);
-        let same = |&(other, h): &(Sym, u32)| h == hash && string(text, ends, other) == Some(s);
-        if table.find(spread(hash), same).is_none() {
-            table.insert_unique(spread(hash), (sym, hash), |&(_, h)| spread(h));
-        }
-        text.push_str(s);
-        ends.push(text.len());
-    }
-
-    fn intern(&mut self, s: &str) -> Sym {
-        let hash = self.hash(s);
-        let Strings {
-            text, ends, table, ..
-        } = self;
-        let same = |&(sym, h): &(Sym, u32)| h == hash && string(text, ends, sym) == Some(s);
-        match table.entry(spread(hash), same, |&(_, h)| spread(h)) {
-            Entry::Occupied(entry) => entry.get().0,
-            Entry::Vacant(entry) => {
-                let sym = Sym::try_from(ends.len())
-                    .ok()
-                    .filter(|&sym| sym != NONE)
-                    .expect("fewer than 4 billion distinct strings");
-                text.push_str(s);
-                ends.push(text.len());
-                entry.insert((sym, hash));
-                sym
-            }
-        }
-    }
-}
-
-/// A 32-bit hash as the table's 64: the table takes a slot from the low bits and a tag from the
-/// top seven, which both come from the 32 then.
-fn spread(hash: u32) -> u64 {
-    u64::from(hash) << 32 | u64::from(hash)
-}
-
-/// String `sym` of the buffer `text` whose strings end at `ends`.
-fn string<'a>(text: &'a str, ends: &[usize], sym: Sym) -> Option<&'a str> {
-    let i = sym as usize;
-    let end = *ends.get(i)?;
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    Some(&text[start..end])
 }
 
 /// Every link of a crawl, and the strings they share.
@@ -263,7 +170,7 @@ impl Links {
 
     /// How many distinct strings there are: symbols run from 0 to this.
     pub fn symbols(&self) -> usize {
-        self.strings.ends.len()
+        self.strings.len()
     }
 
     /// The symbol of `s`, if it was ever interned.
@@ -277,8 +184,14 @@ impl Links {
     }
 
     /// The target of the resolved URL `url` (normalised, without fragment; [`NONE`] unless
-    /// http(s)). A URL a followed link has first is added to `new_targets`.
-    fn target(&mut self, url: Sym, followed: bool, new_targets: &mut Vec<Url>) -> Sym {
+    /// http(s)). A URL a followed link has first is added to `new_targets` if `wanted`.
+    fn target(
+        &mut self,
+        url: Sym,
+        followed: bool,
+        wanted: &mut impl FnMut(&Url) -> bool,
+        new_targets: &mut Vec<Url>,
+    ) -> Sym {
         // Links to many places on one page share the page's entry: its URL is parsed once.
         if let Some(&target) = self.targets.get(&url) {
             return target;
@@ -290,42 +203,64 @@ impl Links {
         let sym = target.as_ref().map_or(NONE, |t| self.intern(t.as_str()));
         if followed {
             self.targets.insert(url, sym);
-            new_targets.extend(target);
+            new_targets.extend(target.filter(|t| wanted(t)));
         }
         sym
     }
 
     /// Adds the links of the page at `page` (a visit index). Returns the http(s) targets
-    /// (normalised) that no earlier followed link led to: the ones the crawl has not
-    /// considered yet. Links of a page not `followed` (robots `nofollow`) are recorded but
-    /// leave their targets unconsidered, for a later page to lead to.
-    pub fn add_page(&mut self, page: u32, links: &PageLinks, followed: bool) -> Vec<Url> {
+    /// (normalised) that no earlier followed link led to, the ones the crawl has not considered
+    /// yet, among those `wanted` keeps. Links of a page not `followed` (robots `nofollow`) are
+    /// recorded but leave their targets unconsidered, for a later page to lead to.
+    pub fn add_page(
+        &mut self,
+        page: u32,
+        links: &PageLinks,
+        followed: bool,
+        mut wanted: impl FnMut(&Url) -> bool,
+    ) -> Vec<Url> {
         let page = page as usize;
         debug_assert!(self.pages.len() <= page, "pages are added in visit order");
         while self.pages.len() < page {
             self.starts.push(self.count);
             self.pages.push(Box::default());
         }
-        let mut edges = Vec::with_capacity(links.len());
+        // Each of the page's strings is looked up here once, however many links share it:
+        // `ours[s]` is the crawl's number for the page's string `s`, `targets[s]` the target
+        // of the page's URL `s` (UNSEEN until asked).
+        const UNSEEN: Sym = NONE - 1;
+        let mut ours = vec![UNSEEN; links.symbols()];
+        let mut targets = vec![UNSEEN; links.symbols()];
         let mut new_targets = Vec::new();
-        // Most links lead to the same page as the link before them (a page's sections, its
-        // "¶" marks, an index's entries: 92,000 of python3.11-doc's 164,000 links): that URL
-        // is looked up once for the run.
-        let mut previous: Option<(&str, Sym, Sym)> = None;
-        for link in links.iter() {
-            let (url, target) = match (link.url, previous) {
-                (Some(url), Some((same, url_sym, target))) if url == same => (url_sym, target),
-                (Some(url), _) => {
-                    let url_sym = self.intern(url);
-                    let target = self.target(url_sym, followed, &mut new_targets);
-                    previous = Some((url, url_sym, target));
-                    (url_sym, target)
+        let mut edges = Vec::with_capacity(links.len());
+        for link in links.syms() {
+            let mut sym = |s: Sym| -> Sym {
+                if s == NONE {
+                    return NONE;
                 }
-                (None, _) => (NONE, NONE),
+                let slot = &mut ours[s as usize];
+                if *slot == UNSEEN {
+                    *slot = self.strings.intern(links.str(s));
+                }
+                *slot
             };
-            let fragment = link.fragment.map_or(NONE, |f| self.intern(f));
+            let (href, url, fragment, text) = (
+                sym(link.href),
+                sym(link.url),
+                sym(link.fragment),
+                sym(link.text),
+            );
+            let target = if url == NONE {
+                NONE
+            } else {
+                let slot = &mut targets[link.url as usize];
+                if *slot == UNSEEN {
+                    *slot = self.target(url, followed, &mut wanted, &mut new_targets);
+                }
+                *slot
+            };
             let mut rel = 0;
-            for token in link.rel.split_ascii_whitespace() {
+            for token in links.str(link.rel).split_ascii_whitespace() {
                 if let Some((bit, _)) = REL_NAMES
                     .iter()
                     .find(|(_, name)| name.eq_ignore_ascii_case(token))
@@ -333,22 +268,20 @@ impl Links {
                     rel |= bit;
                 }
             }
-            let edge = Edge {
-                href: self.intern(link.href),
+            edges.push(Edge {
+                href,
                 url,
                 fragment,
                 target,
-                text: self.intern(link.text),
-                line: u32::try_from(link.line).unwrap_or(u32::MAX),
-                column: u32::try_from(link.column).unwrap_or(u32::MAX),
+                text,
+                line: link.line,
+                column: link.column,
                 kind: link.kind,
                 rel,
-                blank: link
-                    .target
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank")),
-                image_alt: !link.image_alt.trim().is_empty(),
-            };
-            edges.push(edge);
+                blank: link.target != NONE
+                    && links.str(link.target).trim().eq_ignore_ascii_case("_blank"),
+                image_alt: !links.str(link.image_alt).trim().is_empty(),
+            });
         }
         self.starts.push(self.count);
         self.count += edges.len();
@@ -379,10 +312,7 @@ impl PartialEq for Links {
     /// Equal when they hold the same strings under the same symbols and the same links
     /// (the hash tables' seeds differ from crawl to crawl).
     fn eq(&self, other: &Links) -> bool {
-        self.strings.text == other.strings.text
-            && self.strings.ends == other.strings.ends
-            && self.targets == other.targets
-            && self.pages == other.pages
+        self.strings == other.strings && self.targets == other.targets && self.pages == other.pages
     }
 }
 
@@ -449,36 +379,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_are_stored_once() {
-        let mut links = Links::default();
-        let a = links.intern("https://example.com/");
-        let b = links.intern("Home");
-        assert_eq!(links.intern("https://example.com/"), a);
-        assert_ne!(a, b);
-        assert_eq!(links.str(b), "Home");
-        assert_eq!(links.str(NONE), "");
-        assert_eq!(links.find("Home"), Some(b));
-        assert_eq!(links.find("nowhere"), None);
-    }
-
-    #[test]
-    fn strings_survive_the_table_growing() {
-        let mut links = Links::default();
-        let words: Vec<String> = (0..5000).map(|i| format!("/page/{i}")).collect();
-        let syms: Vec<Sym> = words.iter().map(|w| links.intern(w)).collect();
-        let empty = links.intern("");
-        for (word, &sym) in words.iter().zip(&syms) {
-            assert_eq!(links.str(sym), word);
-            assert_eq!(links.intern(word), sym);
-            assert_eq!(links.find(word), Some(sym));
-        }
-        assert_eq!(links.str(empty), "");
-        assert_ne!(empty, NONE);
-        assert_eq!(links.find(""), Some(empty));
-        assert_eq!(links.str(empty + 1), "");
-    }
-
-    #[test]
     fn rel_bits_round_trip() {
         assert_eq!(
             rel_names(REL_NOFOLLOW | REL_SPONSORED),
@@ -488,28 +388,8 @@ mod tests {
     }
 
     fn page_links(html: &str) -> PageLinks {
-        use crate::extract::{extract, AnchorLog, ExtractOptions};
-        let mut anchors = AnchorLog::default();
-        let mut verdicts = Vec::new();
-        let options = ExtractOptions {
-            anchor_details: true,
-            fragment_targets: false,
-        };
-        let facts = extract(html.as_bytes(), options, &mut |a| {
-            verdicts.extend(a.hrefs().map(|_| None));
-            anchors.push(a);
-        });
         let base = Url::parse("http://example.com/").unwrap();
-        let origin = crate::report::Origin::default();
-        PageLinks::resolve(
-            &origin,
-            &facts,
-            &anchors,
-            &verdicts,
-            &base,
-            Default::default(),
-        )
-        .unwrap()
+        crate::links::collect(html.as_bytes(), &base, Default::default(), None)
     }
 
     #[test]
@@ -519,11 +399,13 @@ mod tests {
             0,
             &page_links(r#"<a href="/a">a</a><a href="/b">b</a>"#),
             true,
+            |_| true,
         );
         links.add_page(
             2,
             &page_links(r#"<a href="c">c</a><a href="d">d</a><a href="e">"#),
             true,
+            |_| true,
         );
         let hrefs = |visit| -> Vec<&str> {
             links
@@ -556,11 +438,13 @@ mod tests {
             0,
             &page_links(r#"<a href="/a" rel=nofollow>a</a><a href="/a#x">"#),
             true,
+            |_| true,
         );
         links.add_page(
             2,
             &page_links(r#"<a href="c" target=_blank>c</a><a href="x:">"#),
             false,
+            |_| true,
         );
         links.intern("Home");
         let json = serde_json::to_string(&links).unwrap();

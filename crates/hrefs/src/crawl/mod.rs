@@ -293,7 +293,12 @@ impl State {
         if let Some(page) = &parsed {
             let index = u32::try_from(self.visits.len() + self.fresh.len())
                 .expect("fewer than 4 billion visits");
-            let targets = self.links.add_page(index, &page.links, !visit.nofollow);
+            let frontier = &self.frontier;
+            let targets = self
+                .links
+                .add_page(index, &page.links, !visit.nofollow, |url| {
+                    frontier.considers(url)
+                });
             let depth = visit.depth.map(|d| d + 1);
             for target in targets {
                 self.frontier

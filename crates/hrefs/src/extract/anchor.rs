@@ -8,6 +8,7 @@ use encoding_rs::Encoding;
 
 // The name brings both the module and its function, which mod.rs re-exports to the crate.
 use super::unescape;
+use super::PageFacts;
 
 /// One `<a>` start tag with at least one `href` attribute, as the extractor or an
 /// [`AnchorLog`](super::AnchorLog) holds it.
@@ -21,9 +22,17 @@ pub struct Anchor<'a> {
     pub(super) alt: &'a [u8],
     pub(super) line: u64,
     pub(super) column: u64,
+    pub(super) page: Option<&'a PageFacts>,
 }
 
 impl Anchor<'_> {
+    /// What the extractor had noticed of the page when it reported this anchor: the first
+    /// `<base href>` and `<meta>` charset before it. `None` for an anchor read back from an
+    /// [`AnchorLog`](super::AnchorLog).
+    pub fn page_so_far(&self) -> Option<&PageFacts> {
+        self.page
+    }
+
     /// The `href` values, entity-decoded as Go's tokenizer decodes them, in attribute order.
     /// Duplicated `href` attributes each appear, as each counts in the original tool.
     pub fn hrefs(&self) -> impl Iterator<Item = Cow<'_, [u8]>> + '_ {
@@ -67,6 +76,16 @@ impl Anchor<'_> {
         decode_text(self.alt, encoding, out);
     }
 
+    /// The text as it is in the page: not decoded, entities and whitespace as written.
+    pub(crate) fn raw_text(&self) -> &[u8] {
+        self.text
+    }
+
+    /// The images' alt text as it is in the page.
+    pub(crate) fn raw_image_alt(&self) -> &[u8] {
+        self.alt
+    }
+
     /// 1-based line of the anchor's `<` (0 unless [`ExtractOptions::anchor_details`]).
     ///
     /// [`ExtractOptions::anchor_details`]: super::ExtractOptions::anchor_details
@@ -97,7 +116,7 @@ pub(super) struct OpenAnchor {
 }
 
 impl OpenAnchor {
-    pub(super) fn view(&self) -> Anchor<'_> {
+    pub(super) fn view<'a>(&'a self, page: &'a PageFacts) -> Anchor<'a> {
         Anchor {
             buf: &self.buf,
             hrefs: &self.hrefs,
@@ -107,6 +126,7 @@ impl OpenAnchor {
             alt: &self.alt,
             line: self.line,
             column: self.column,
+            page: Some(page),
         }
     }
 

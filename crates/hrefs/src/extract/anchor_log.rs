@@ -75,6 +75,7 @@ impl AnchorLog {
                 alt: part(e.alt, e.end),
                 line: e.line,
                 column: e.column,
+                page: None,
             }
         })
     }

@@ -102,7 +102,7 @@ impl Extractor {
     /// by the end of input does not count, as in Go.
     pub fn finish(mut self, on_anchor: &mut impl FnMut(&Anchor)) -> PageFacts {
         if self.collector.pending {
-            on_anchor(&self.collector.anchor.view());
+            on_anchor(&self.collector.anchor.view(&self.collector.facts));
         }
         self.collector.facts.bytes = self.tokenizer.offset();
         self.collector.facts
@@ -190,7 +190,7 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 // A new <a> closes the open one, as in a browser.
                 if c.pending {
                     c.pending = false;
-                    (self.on_anchor)(&c.anchor.view());
+                    (self.on_anchor)(&c.anchor.view(&c.facts));
                 }
                 c.anchor.clear();
                 Tag::Anchor
@@ -286,13 +286,13 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 if c.options.anchor_details {
                     c.pending = true;
                 } else {
-                    (self.on_anchor)(&c.anchor.view());
+                    (self.on_anchor)(&c.anchor.view(&c.facts));
                 }
             }
             Tag::AnchorEnd => {
                 if c.pending {
                     c.pending = false;
-                    (self.on_anchor)(&c.anchor.view());
+                    (self.on_anchor)(&c.anchor.view(&c.facts));
                 }
             }
             Tag::Base => {
