@@ -52,11 +52,27 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
         links: Option<&PageLinks>,
         _progress: &Progress,
     ) -> io::Result<()> {
-        let links: Option<Vec<Link>> = links.map(|p| p.iter().map(Link::from).collect());
-        let line = serde_json::json!({ "visit": visit, "links": links });
-        json_into(&mut self.w, &line)?;
-        self.w.write_all(b"\n")?;
-        self.w.flush()
+        // Written link by link: a page's links as one JSON value would weigh several times
+        // what the page's links do.
+        let w = &mut self.w;
+        w.write_all(b"{\"visit\":")?;
+        json_into(&mut *w, visit)?;
+        w.write_all(b",\"links\":")?;
+        match links {
+            None => w.write_all(b"null")?,
+            Some(links) => {
+                w.write_all(b"[")?;
+                for (i, link) in links.iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    json_into(&mut *w, &Link::from(link))?;
+                }
+                w.write_all(b"]")?;
+            }
+        }
+        w.write_all(b"}\n")?;
+        w.flush()
     }
 
     fn report(&mut self, report: &SiteReport) -> io::Result<()> {
