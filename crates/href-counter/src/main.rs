@@ -51,12 +51,15 @@ fn set_purge_delay(ms: i64) {
 
 /// Every page was read; the crawl completed and no finding reached --fail-on.
 const EXIT_OK: u8 = 0;
-/// A page could not be read; a crawl's start page could not, or a finding reached --fail-on.
+/// A page could not be read, or a crawl's finding reached --fail-on (the gate failed).
 const EXIT_FAILED: u8 = 1;
 /// Bad usage or configuration: nothing was attempted, or the input can never work as given.
 const EXIT_USAGE: u8 = 2;
 /// The crawl stopped at its memory budget (--max-memory); the report covers what was crawled.
 const EXIT_STOPPED: u8 = 3;
+/// The crawl failed: its start page could not be crawled (unreadable, not HTML, disallowed,
+/// excluded, no page budget). Its report says so and rates nothing.
+const EXIT_CRAWL_FAILED: u8 = 4;
 /// Ctrl-C was pressed during a crawl (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -167,8 +170,9 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     Ok(match report.summary.ending {
         Ending::Interrupted => EXIT_INTERRUPTED,
         Ending::MemoryBudget => EXIT_STOPPED,
-        Ending::Complete if !gate => EXIT_OK,
-        _ => EXIT_FAILED,
+        Ending::Complete if gate => EXIT_FAILED,
+        Ending::Complete => EXIT_OK,
+        _ => EXIT_CRAWL_FAILED,
     })
 }
 

@@ -50,8 +50,11 @@ pub enum Audit {
     InsecureLink,
     /// A `#fragment` link whose target page has no such `id` or `<a name>`.
     MissingFragment,
-    /// A link a crawler cannot follow: `javascript:`, an empty `href`, a lone `#`.
+    /// A link a crawler cannot follow: `javascript:`.
     NonCrawlableLink,
+    /// A link to the page itself: an empty `href` or a lone `#` (Sphinx's headings, menu
+    /// toggles). Reported, never scored.
+    SelfLink,
     /// Link text that says nothing of the target ("click here", "read more"...).
     GenericLinkText,
     /// A link with no text and no image alt text.
@@ -76,13 +79,14 @@ pub const MAX_DEPTH: u32 = 3;
 
 impl Audit {
     /// Every audit, in report order.
-    pub const ALL: [Audit; 13] = [
+    pub const ALL: [Audit; 14] = [
         Audit::BrokenLink,
         Audit::Redirect,
         Audit::RedirectChain,
         Audit::InsecureLink,
         Audit::MissingFragment,
         Audit::NonCrawlableLink,
+        Audit::SelfLink,
         Audit::GenericLinkText,
         Audit::EmptyLinkText,
         Audit::UnsafeBlankTarget,
@@ -101,6 +105,7 @@ impl Audit {
             Audit::InsecureLink => "insecure-link",
             Audit::MissingFragment => "missing-fragment",
             Audit::NonCrawlableLink => "non-crawlable-link",
+            Audit::SelfLink => "self-link",
             Audit::GenericLinkText => "generic-link-text",
             Audit::EmptyLinkText => "empty-link-text",
             Audit::UnsafeBlankTarget => "unsafe-blank-target",
@@ -124,7 +129,10 @@ impl Audit {
             | Audit::InternalNofollow
             | Audit::TooManyLinks
             | Audit::OrphanPage => Severity::Warning,
-            Audit::GenericLinkText | Audit::UnsafeBlankTarget | Audit::DeepPage => Severity::Notice,
+            Audit::SelfLink
+            | Audit::GenericLinkText
+            | Audit::UnsafeBlankTarget
+            | Audit::DeepPage => Severity::Notice,
         }
     }
 
@@ -137,6 +145,7 @@ impl Audit {
             Audit::InsecureLink => "Insecure http:// links on https:// pages",
             Audit::MissingFragment => "Links to missing #fragments",
             Audit::NonCrawlableLink => "Links crawlers cannot follow",
+            Audit::SelfLink => "Links to the page itself (an empty href, a lone #)",
             Audit::GenericLinkText => "Generic link text",
             Audit::EmptyLinkText => "Links without text",
             Audit::UnsafeBlankTarget => "target=_blank without noopener",
@@ -167,6 +176,9 @@ impl Audit {
             }
             Audit::NonCrawlableLink => {
                 "Use a real URL in href; for actions, use a <button> instead of a link."
+            }
+            Audit::SelfLink => {
+                "Nothing for crawlers: they see the page itself. If the link is a control (a menu toggle), a <button> tells screen readers so."
             }
             Audit::GenericLinkText => {
                 "Say where the link goes (\"pricing details\", not \"click here\"): search engines and screen readers rely on it."
@@ -429,21 +441,24 @@ fn audit_page(
                 }
             }
         }
-        // A JavaScript link, or an href of nothing or only '#' (which has no scheme: the
-        // kinds of absolute links need not be read).
-        if edge.kind == Kind::Javascript
-            || (matches!(
-                edge.kind,
-                Kind::Relative | Kind::Fragment | Kind::OtherScheme | Kind::Unparsable
-            ) && matches!(links.str(edge.href).trim(), "" | "#"))
-        {
-            let href = links.str(edge.href).trim();
-            let what = if href.is_empty() {
-                "empty href".to_string()
-            } else {
-                format!("href \"{}\"", shorten(href))
+        // An href of nothing or only '#' has no scheme: the kinds of absolute links need not
+        // be read.
+        let self_link = matches!(
+            edge.kind,
+            Kind::Relative | Kind::Fragment | Kind::OtherScheme | Kind::Unparsable
+        ) && matches!(links.str(edge.href).trim(), "" | "#");
+        if self_link {
+            let what = match links.str(edge.href).trim() {
+                "" => "empty href",
+                _ => "href \"#\"",
             };
-            add(Audit::NonCrawlableLink, what);
+            add(Audit::SelfLink, what.to_string());
+        } else if edge.kind == Kind::Javascript {
+            let href = links.str(edge.href).trim();
+            add(
+                Audit::NonCrawlableLink,
+                format!("href \"{}\"", shorten(href)),
+            );
         }
         if https && links.str(edge.url).starts_with("http:") {
             add(

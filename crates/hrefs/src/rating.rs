@@ -1,22 +1,24 @@
 //! The SEO rating of a crawled site: 0–100 per page and for the site, with a letter grade,
 //! every point deducted traceable to findings. The rubric is documented in `docs/rating.md`.
 //!
-//! Each [`Audit`] has a weight; the weights add up to 100. On a page, an audit with no finding
-//! keeps all its points; each finding halves what remains of them, so the first finding costs
-//! half the weight, the second a quarter, and so on: one broken link is serious, the tenth
-//! adds little news. A page's score is 100 minus its deductions; the site's score is the mean
-//! of its pages' scores.
+//! Each [`Audit`] has a weight; the weights add up to 100. The site loses to each audit its
+//! weight times the square root of its reach, the share of rated pages with its findings: a
+//! problem on every page costs the whole weight, one on a few pages of many still costs
+//! visibly (a mean of page scores hid it). A site with an error-severity finding is graded B
+//! at best. A page's own score (for the lowest rated pages) loses, to each audit, half of what
+//! remains of its weight per finding: the first finding costs half, the tenth adds little.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::audit::{Audit, Finding};
+use crate::audit::{Audit, Finding, Severity};
 use crate::crawl::Crawl;
 
-/// The weight of each audit in a page's 100 points.
+/// The weight of each audit in a page's 100 points. Self-links are reported, never scored.
 pub fn weight(audit: Audit) -> f64 {
     match audit {
+        Audit::SelfLink => 0.0,
         Audit::BrokenLink => 30.0,
         Audit::Redirect => 6.0,
         Audit::RedirectChain => 4.0,
@@ -38,6 +40,14 @@ pub fn deduction(audit: Audit, findings: usize) -> f64 {
     let kept = 0.5f64.powi(i32::try_from(findings).unwrap_or(i32::MAX));
     weight(audit) * (1.0 - kept)
 }
+
+/// Points an audit costs the site when `reach` (0 to 1) of its rated pages have its findings.
+pub fn site_deduction(audit: Audit, reach: f64) -> f64 {
+    weight(audit) * reach.clamp(0.0, 1.0).sqrt()
+}
+
+/// The highest score of a site with an error-severity finding: grade B at best.
+pub const ERROR_CAP: f64 = 89.9;
 
 /// The letter for a score: A from 90, B from 80, C from 70, D from 60, F below.
 pub fn grade(score: f64) -> char {
@@ -74,14 +84,32 @@ pub struct PageRating {
     pub deductions: Vec<Deduction>,
 }
 
+/// Points one audit cost the site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteDeduction {
+    /// The audit.
+    pub audit: Audit,
+    /// Rated pages with its findings.
+    pub pages: usize,
+    /// Its findings, all pages together.
+    pub findings: usize,
+    /// Points lost, rounded to a tenth.
+    pub points: f64,
+}
+
 /// The site's rating.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rating {
-    /// Mean of the page scores, rounded to a tenth; `None` when no page was parsed: a site
-    /// the crawl could not read is not rated, never graded A for lack of findings.
+    /// 100 minus the site deductions, capped at [`ERROR_CAP`] with an error-severity finding,
+    /// rounded to a tenth; `None` when no page was parsed: a site the crawl could not read is
+    /// not rated, never graded A for lack of findings.
     pub score: Option<f64>,
     /// A to F; `None` when not rated.
     pub grade: Option<char>,
+    /// What each audit cost the site, largest first.
+    pub deductions: Vec<SiteDeduction>,
+    /// Whether an error-severity finding held the score at [`ERROR_CAP`].
+    pub capped: bool,
     /// Findings per audit, all pages together.
     pub findings: BTreeMap<&'static str, usize>,
     /// Every parsed page, in URL order.
@@ -133,14 +161,49 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
         .collect();
     // URL order, not crawl order: the same site gives the same report (and the same float sum).
     pages.sort_unstable_by(|a, b| a.page.cmp(&b.page));
-    let score = (!pages.is_empty())
-        .then(|| tenth(pages.iter().map(|p| p.score).sum::<f64>() / pages.len() as f64));
+    let (score, deductions, capped) = site_score(findings, pages.len());
     Rating {
         score,
         grade: score.map(grade),
+        deductions,
+        capped,
         findings: totals,
         pages,
     }
+}
+
+/// The site's score from `findings` over `rated` pages: the score, what each audit cost, and
+/// whether the error cap held it. `None` without a rated page.
+pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteDeduction>, bool) {
+    if rated == 0 {
+        return (None, Vec::new(), false);
+    }
+    let mut per_audit: BTreeMap<Audit, (BTreeSet<&str>, usize)> = BTreeMap::new();
+    for f in findings {
+        let (pages, n) = per_audit.entry(f.audit).or_default();
+        pages.insert(f.page.as_str());
+        *n += 1;
+    }
+    let mut lost = 0.0;
+    let mut deductions: Vec<SiteDeduction> = per_audit
+        .into_iter()
+        .map(|(audit, (pages, n))| {
+            let points = site_deduction(audit, pages.len() as f64 / rated as f64);
+            lost += points;
+            SiteDeduction {
+                audit,
+                pages: pages.len().min(rated),
+                findings: n,
+                points: tenth(points),
+            }
+        })
+        .collect();
+    deductions.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.audit.cmp(&b.audit)));
+    let score = tenth((100.0 - lost).max(0.0));
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    let capped = has_error && score > ERROR_CAP;
+    let score = if capped { ERROR_CAP } else { score };
+    (Some(score), deductions, capped)
 }
 
 fn tenth(x: f64) -> f64 {
@@ -174,6 +237,45 @@ mod tests {
         assert_eq!(lost, 20.5);
         assert_eq!(grade(100.0 - lost), 'C');
         assert_eq!(grade(100.0 - lost + 15.0), 'A');
+    }
+
+    fn finding(audit: Audit, page: &str) -> Finding {
+        Finding {
+            audit,
+            severity: audit.severity(),
+            page: page.to_string(),
+            target: None,
+            line: None,
+            column: None,
+            text: None,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_site_loses_each_weight_by_the_root_of_its_reach() {
+        // A broken target linked from 17 of 526 pages, 1,449 times: 30 × √(17/526).
+        let findings: Vec<Finding> = (0..1449)
+            .map(|i| finding(Audit::BrokenLink, &format!("/p{}", i % 17)))
+            .collect();
+        let (score, deductions, capped) = site_score(&findings, 526);
+        assert_eq!(deductions[0].points, 5.4);
+        assert_eq!((deductions[0].pages, deductions[0].findings), (17, 1449));
+        assert_eq!(
+            (score, capped),
+            (Some(ERROR_CAP), true),
+            "an error: B at best"
+        );
+        // Everywhere, the whole weight; self-links cost nothing.
+        let everywhere: Vec<Finding> = (0..10)
+            .map(|i| finding(Audit::Redirect, &format!("/p{i}")))
+            .chain((0..10).map(|i| finding(Audit::SelfLink, &format!("/p{i}"))))
+            .collect();
+        let (score, deductions, capped) = site_score(&everywhere, 10);
+        assert_eq!((score, capped), (Some(94.0), false));
+        assert_eq!(deductions.last().unwrap().points, 0.0);
+        assert_eq!(site_score(&[], 0).0, None, "no page: not rated");
+        assert_eq!(site_score(&[], 3).0, Some(100.0));
     }
 
     #[test]

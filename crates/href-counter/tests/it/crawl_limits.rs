@@ -151,13 +151,13 @@ fn the_memory_budget_stops_the_crawl_with_a_report_and_exit_3() {
     assert!(out.stderr.contains("--max-memory"), "{}", out.stderr);
 }
 
-/// Runs a crawl of `site`'s start page expected to end early: exit 1, the ending in the
+/// Runs a crawl of `site`'s start page expected to end early: exit 4, the ending in the
 /// report, one stderr line first naming the start URL and `cause`, and no rating.
 #[track_caller]
 fn assert_start_refused(site: &TestServer, extra: &[&str], ending: &str, cause: &str) {
     let url = site.url("/");
     let out = crawl(&url, extra);
-    assert_eq!(out.code, 1, "{ending}: {}", out.stderr);
+    assert_eq!(out.code, 4, "{ending}: {}", out.stderr);
     let report: Value = out.json();
     assert_eq!(report["summary"]["ending"], ending);
     assert_eq!(report["summary"]["pages"], 0);
@@ -191,7 +191,7 @@ fn every_start_that_cannot_be_crawled_is_explained() {
     assert_start_refused(&pdf, &[], "start-not-html", "not HTML");
     // CI sees it as an error of the crawl's own test case.
     let junit = hc(&["crawl", "--quiet", "--format", "junit", &pdf.url("/")]);
-    assert_eq!(junit.code, 1);
+    assert_eq!(junit.code, 4);
     assert!(
         junit.stdout().contains("errors=\"1\"")
             && junit.stdout().contains("type=\"start-not-html\"/>"),

@@ -105,6 +105,6 @@ fn a_crawl_reads_stacked_pages_and_reports_refused_ones_as_transfer_errors() {
     // A start page that cannot be decoded fails the crawl, in one line.
     let start = server.url("/zstd");
     let out = hc(&["crawl", "--quiet", "--no-sitemap", &start]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.code, 4, "{}", out.stderr);
     crate::support::assert_error_lines(&out.stderr, &[&[&start, "'zstd' is not supported"]]);
 }

@@ -56,6 +56,10 @@ fn html(report: &SiteReport) -> String {
             (Some(score), Some(grade)) => format!(
                 "<div class=\"score grade-{grade}\"><span>{score:.1}</span><small>/100</small><b>{grade}</b></div>"
             ),
+            _ if s.ending.is_start_problem() => format!(
+                "<div class=\"score unrated\"><span>Crawl failed</span><small>not rated: the start page could not be crawled ({})</small></div>",
+                s.ending.id()
+            ),
             _ => "<div class=\"score unrated\"><span>Not rated</span><small>no page could be read</small></div>".to_string(),
         },
         notices_html(&report.notices()),
@@ -89,6 +93,29 @@ fn html(report: &SiteReport) -> String {
     body.push_str(&chart("Pages by click depth", &depths));
     body.push_str("</section>");
 
+    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
+    if !scored.is_empty() || r.capped {
+        body.push_str("<h2>Why this score</h2><table><tr><th>audit</th><th>pages</th><th>findings</th><th>points lost</th></tr>");
+        for d in scored {
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td>{} of {}</td><td>{}</td><td>{:.1}</td></tr>",
+                d.audit.id(),
+                d.pages,
+                s.pages,
+                d.findings,
+                d.points
+            );
+        }
+        body.push_str("</table>");
+        if r.capped {
+            let _ = write!(
+                body,
+                "<p>An error-severity finding holds the site at {:.1} at most (grade B).</p>",
+                crate::rating::ERROR_CAP
+            );
+        }
+    }
     body.push_str("<h2>Audits</h2><table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
     for a in &report.audits {
         let _ = write!(

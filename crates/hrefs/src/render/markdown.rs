@@ -121,9 +121,45 @@ fn crawl_markdown(report: &SiteReport) -> String {
                 s.pages
             );
         }
+        _ if s.ending.is_start_problem() => {
+            let _ = writeln!(
+                out,
+                "**Crawl failed: not rated.** The start page could not be crawled ({}).\n",
+                s.ending.id()
+            );
+        }
         _ => {
             let _ = writeln!(out, "**Not rated: no page could be read.**\n");
         }
+    }
+    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
+    if !scored.is_empty() || r.capped {
+        let _ = writeln!(
+            out,
+            "## Why this score
+"
+        );
+        let _ = writeln!(out, "| audit | pages | findings | points lost |");
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
+        for d in scored {
+            let _ = writeln!(
+                out,
+                "| {} | {} of {} | {} | {:.1} |",
+                d.audit.id(),
+                d.pages,
+                s.pages,
+                d.findings,
+                d.points
+            );
+        }
+        if r.capped {
+            let _ = writeln!(
+                out,
+                "\nAn error-severity finding holds the site at {:.1} at most (grade B).",
+                crate::rating::ERROR_CAP
+            );
+        }
+        out.push('\n');
     }
     let notices = report.notices();
     if !notices.is_empty() {

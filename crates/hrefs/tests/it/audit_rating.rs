@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hrefs::audit::{audit, Audit, Finding, Severity};
-use hrefs::rating::{rate, Deduction};
+use hrefs::rating::{rate, Deduction, SiteDeduction};
 use hrefs::site_report::SiteReport;
 use url::Url;
 
@@ -192,8 +192,30 @@ async fn broken_links_cost_rating_points_and_the_deductions_name_the_audits() {
     assert_eq!(page("/b.html").score, 96.0);
     assert_eq!(page("/orphan.html").score, 98.0);
     assert_eq!(page("/deep.html").score, 100.0);
-    // The site: the mean of (70.5 + 90 + 96 + 100 + 100 + 98) / 6, to a tenth.
-    assert_eq!((broken.score, broken.grade), (Some(92.4), Some('A')));
+    // The site loses each audit's weight times the root of its reach over the 6 pages:
+    // broken links 30 × √(1/6), missing fragments 8 × √(2/6)...
+    let site = |audit, pages, findings, points| SiteDeduction {
+        audit,
+        pages,
+        findings,
+        points,
+    };
+    assert_eq!(
+        broken.deductions,
+        [
+            site(Audit::BrokenLink, 1, 2, 12.2),
+            site(Audit::MissingFragment, 2, 2, 4.6),
+            site(Audit::InternalNofollow, 1, 1, 3.3),
+            site(Audit::Redirect, 1, 1, 2.4),
+            site(Audit::NonCrawlableLink, 1, 1, 2.0),
+            site(Audit::GenericLinkText, 1, 1, 2.0),
+            site(Audit::OrphanPage, 1, 1, 1.6),
+            site(Audit::UnsafeBlankTarget, 1, 1, 0.8),
+        ]
+    );
+    // 100 - 28.9 (the unrounded points); below the error cap already.
+    assert_eq!((broken.score, broken.grade), (Some(70.9), Some('C')));
+    assert!(!broken.capped);
     let totals: BTreeMap<&str, usize> = [
         ("broken-link", 2),
         ("generic-link-text", 1),
