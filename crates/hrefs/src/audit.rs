@@ -467,10 +467,10 @@ fn audit_page(
             );
         }
         match texts.of(edge.text, links) {
-            TextVerdict::Empty if !edge.image_alt => {
+            TextVerdict::Empty if !edge.has_image_alt() => {
                 add(Audit::EmptyLinkText, "no text and no image alt".into());
             }
-            TextVerdict::Generic => {
+            TextVerdict::Generic if !edge.is_code_text() => {
                 let text = links.str(edge.text).trim();
                 add(Audit::GenericLinkText, format!("text \"{text}\""));
             }

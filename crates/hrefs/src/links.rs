@@ -98,6 +98,8 @@ pub(crate) struct LinkSyms {
     pub(crate) column: u32,
     pub(crate) kind: Kind,
     pub(crate) compat: Option<Side>,
+    /// The text is all code (see [`Anchor::is_code`]).
+    pub(crate) code: bool,
 }
 
 /// One link of a [`PageLinks`].
@@ -125,6 +127,8 @@ pub struct LinkRef<'a> {
     pub line: u64,
     /// 1-based byte column of the anchor.
     pub column: u64,
+    /// The text is all code: inside `<code>` and its kin (see [`Anchor::is_code`]).
+    pub code: bool,
 }
 
 impl PageLinks {
@@ -154,6 +158,7 @@ impl PageLinks {
             image_alt: s(l.image_alt),
             line: l.line.into(),
             column: l.column.into(),
+            code: l.code,
         })
     }
 
@@ -323,6 +328,7 @@ impl LinkCollector {
                 column,
                 kind,
                 compat,
+                code: anchor.is_code(),
             };
             match self.links.get_mut(at + i) {
                 Some(slot) => *slot = link,
@@ -484,6 +490,7 @@ fn slot() -> LinkSyms {
         column: 0,
         kind: Kind::Unparsable,
         compat: None,
+        code: false,
     }
 }
 

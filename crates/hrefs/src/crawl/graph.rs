@@ -65,11 +65,26 @@ pub struct Edge {
     pub rel: u8,
     /// `target=_blank`.
     pub blank: bool,
-    /// The anchor holds an image with alt text.
-    pub image_alt: bool,
+    /// What the text is besides words, as `TEXT_*` bits.
+    pub text_flags: u8,
 }
 
+/// The anchor holds an image with alt text.
+pub const TEXT_IMAGE_ALT: u8 = 1;
+/// The anchor's text is all code (`<code>`, `<kbd>`...): an identifier, not words.
+pub const TEXT_CODE: u8 = 2;
+
 impl Edge {
+    /// Whether the anchor holds an image with alt text.
+    pub fn has_image_alt(&self) -> bool {
+        self.text_flags & TEXT_IMAGE_ALT != 0
+    }
+
+    /// Whether the anchor's text is all code.
+    pub fn is_code_text(&self) -> bool {
+        self.text_flags & TEXT_CODE != 0
+    }
+
     /// Whether `rel` has the `REL_*` bit `flag`.
     pub fn has_rel(&self, flag: u8) -> bool {
         self.rel & flag != 0
@@ -280,7 +295,11 @@ impl Links {
                 rel,
                 blank: link.target != NONE
                     && links.str(link.target).trim().eq_ignore_ascii_case("_blank"),
-                image_alt: !links.str(link.image_alt).trim().is_empty(),
+                text_flags: if links.str(link.image_alt).trim().is_empty() {
+                    0
+                } else {
+                    TEXT_IMAGE_ALT
+                } | if link.code { TEXT_CODE } else { 0 },
             });
         }
         self.starts.push(self.count);

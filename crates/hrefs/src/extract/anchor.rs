@@ -22,6 +22,7 @@ pub struct Anchor<'a> {
     pub(super) alt: &'a [u8],
     pub(super) line: u64,
     pub(super) column: u64,
+    pub(super) code: bool,
     pub(super) page: Option<&'a PageFacts>,
 }
 
@@ -76,6 +77,12 @@ impl Anchor<'_> {
         decode_text(self.alt, encoding, out);
     }
 
+    /// Whether the anchor's text is all code: inside `<code>`, `<kbd>`, `<samp>`, `<var>` or
+    /// `<tt>` (an identifier in API docs, not words).
+    pub fn is_code(&self) -> bool {
+        self.code
+    }
+
     /// The text as it is in the page: not decoded, entities and whitespace as written.
     pub(crate) fn raw_text(&self) -> &[u8] {
         self.text
@@ -113,6 +120,11 @@ pub(super) struct OpenAnchor {
     pub(super) alt: Vec<u8>,
     pub(super) line: u64,
     pub(super) column: u64,
+    /// How many code elements are open inside the anchor.
+    pub(super) code_depth: u32,
+    /// Text seen inside code elements, and outside them.
+    pub(super) code_text: bool,
+    pub(super) word_text: bool,
 }
 
 impl OpenAnchor {
@@ -126,6 +138,7 @@ impl OpenAnchor {
             alt: &self.alt,
             line: self.line,
             column: self.column,
+            code: self.code_text && !self.word_text,
             page: Some(page),
         }
     }
@@ -137,6 +150,9 @@ impl OpenAnchor {
         self.target = None;
         self.text.clear();
         self.alt.clear();
+        self.code_depth = 0;
+        self.code_text = false;
+        self.word_text = false;
     }
 }
 

@@ -16,7 +16,7 @@ pub struct AnchorLog {
 
 /// Where one logged anchor's parts are. Its attribute values, text and alt text follow each
 /// other in the log's bytes, from `start` to `end`; `hrefs` are positions in the log's href
-/// ranges (which, like `rel` and `target`, are relative to the attribute values). 56 bytes:
+/// ranges (which, like `rel` and `target`, are relative to the attribute values). 64 bytes:
 /// a page can log tens of thousands of anchors.
 #[derive(Debug)]
 struct LogEntry {
@@ -29,6 +29,7 @@ struct LogEntry {
     target: Span,
     line: u64,
     column: u64,
+    code: bool,
 }
 
 impl AnchorLog {
@@ -53,6 +54,7 @@ impl AnchorLog {
             target: Span::of(anchor.target.clone()),
             line: anchor.line,
             column: anchor.column,
+            code: anchor.code,
         });
     }
 
@@ -75,6 +77,7 @@ impl AnchorLog {
                 alt: part(e.alt, e.end),
                 line: e.line,
                 column: e.column,
+                code: e.code,
                 page: None,
             }
         })

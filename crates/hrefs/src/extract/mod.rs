@@ -42,6 +42,15 @@ const META: Name = Name::known(b"meta");
 const NAME: Name = Name::known(b"name");
 const REL: Name = Name::known(b"rel");
 const TARGET: Name = Name::known(b"target");
+/// Elements whose text is code, not words: a link whose text is all inside them names an
+/// identifier (`continue`, `start`), which is not generic link text.
+const CODE: [Name; 5] = [
+    Name::known(b"code"),
+    Name::known(b"kbd"),
+    Name::known(b"samp"),
+    Name::known(b"var"),
+    Name::known(b"tt"),
+];
 
 /// Anchor text beyond this many raw bytes is dropped: reports show a snippet, not a chapter.
 const MAX_TEXT: usize = 1024;
@@ -170,6 +179,14 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
     }
 
     fn text(&mut self, piece: &[u8]) {
+        let anchor = &mut self.c.anchor;
+        if piece.iter().any(|b| !b.is_ascii_whitespace()) {
+            if anchor.code_depth > 0 {
+                anchor.code_text = true;
+            } else {
+                anchor.word_text = true;
+            }
+        }
         let text = &mut self.c.anchor.text;
         let room = MAX_TEXT.saturating_sub(text.len());
         text.extend_from_slice(&piece[..piece.len().min(room)]);
@@ -179,6 +196,14 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         // Called for every tag, and most are skipped: decide before touching anything. A
         // skipped tag gets no other call, so its `tag`, `values` and `scratch` don't matter.
         let c = &mut *self.c;
+        if c.pending && CODE.iter().any(|code| name.is(*code)) {
+            let depth = &mut c.anchor.code_depth;
+            *depth = if end {
+                depth.saturating_sub(1)
+            } else {
+                depth.saturating_add(1)
+            };
+        }
         let tag = if name.is(A) {
             if end {
                 // Only an anchor still collecting its text cares where it ends.

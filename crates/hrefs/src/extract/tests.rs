@@ -393,6 +393,26 @@ fn image_alt_and_rel() {
 }
 
 #[test]
+fn link_text_that_is_all_code() {
+    let html = b"<a href=1><code>continue</code></a>\
+        <a href=2> <kbd>Ctrl</kbd>+<kbd>C</kbd> </a>\
+        <a href=3>the <code>start</code> method</a>\
+        <a href=4><code>open</code><a href=5>plain</a>\
+        <a href=6><tt><var>x</var></tt>\n</a><a href=7></a>";
+    let mut got = Vec::new();
+    extract(
+        html,
+        ExtractOptions {
+            anchor_details: true,
+            fragment_targets: true,
+        },
+        &mut |a| got.push(a.is_code()),
+    );
+    // "+" between the keys is words; a new <a> closes the open one, code and all.
+    assert_eq!(got, [true, false, false, true, false, true, false]);
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut rng = Rng::new(0xDEAD_BEEF);
     let alphabet = b"<>/!-?='\"a hrefscriptxdI&#;\n\r\t\x00\xff";

@@ -55,6 +55,9 @@ async fn each_audit_finds_its_problem_on_the_right_page_and_link() {
         link("internal-nofollow", "/a.html", "/b.html", 2),
         link("unsafe-blank-target", "/a.html", "/b.html", 2),
         link("non-crawlable-link", "/a.html", "javascript:void(0)", 3),
+        // Self-links are notices; "start" in <code> names an identifier: not generic.
+        link("self-link", "/deep.html", "/deep.html", 3),
+        link("self-link", "/deep.html", "/deep.html#", 4),
         link(
             "missing-fragment",
             "/b.html",
@@ -211,6 +214,8 @@ async fn broken_links_cost_rating_points_and_the_deductions_name_the_audits() {
             site(Audit::GenericLinkText, 1, 1, 2.0),
             site(Audit::OrphanPage, 1, 1, 1.6),
             site(Audit::UnsafeBlankTarget, 1, 1, 0.8),
+            // Reported, not scored.
+            site(Audit::SelfLink, 1, 2, 0.0),
         ]
     );
     // 100 - 28.9 (the unrounded points); below the error cap already.
@@ -224,6 +229,7 @@ async fn broken_links_cost_rating_points_and_the_deductions_name_the_audits() {
         ("non-crawlable-link", 1),
         ("orphan-page", 1),
         ("redirect", 1),
+        ("self-link", 2),
         ("unsafe-blank-target", 1),
     ]
     .into_iter()
@@ -264,7 +270,7 @@ async fn the_site_report_sums_up_the_crawl() {
     );
     assert_eq!(
         s.severities,
-        BTreeMap::from([("error", 2), ("warning", 6), ("notice", 2)])
+        BTreeMap::from([("error", 2), ("warning", 6), ("notice", 4)])
     );
     assert_eq!(report.visits.len(), visits);
     assert_eq!(report.links.len(), links);

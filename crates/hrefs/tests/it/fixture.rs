@@ -59,7 +59,8 @@ impl Site {
 ///   page it links to as well, a `nofollow` page, a page robots.txt disallows, the same host
 ///   on another port (200), and a closed port;
 /// - `/a.html` links one level deeper, with generic text, `rel=nofollow target=_blank`, and
-///   `javascript:`;
+///   `javascript:`; `/deep.html` has a link whose text is code (`start`, not generic) and
+///   two self-links (an empty href, a lone `#`);
 /// - `/b.html` has the id `#intro` and the hostile link ([`HOSTILE_TEXT`]);
 /// - `/nofollow.html` (`<meta name=robots content=nofollow>`) links to `/hidden.html`, which
 ///   nothing else links to: it must never be fetched;
@@ -95,7 +96,13 @@ pub(crate) fn problem_site() -> Site {
         ("/", Route::html(home)),
         ("/a.html", Route::html(a)),
         ("/b.html", Route::html(b)),
-        ("/deep.html", Route::html("<p>the end</p>")),
+        (
+            "/deep.html",
+            Route::html(
+                "<p>the end</p>\n<a href=\"/\"><code>start</code></a>\n\
+                 <a href=\"\">Top of page</a>\n<a href=\"#\">Top again</a>",
+            ),
+        ),
         ("/old.html", Route::redirect(301, "/a.html")),
         (
             "/nofollow.html",
