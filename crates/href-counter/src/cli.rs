@@ -120,9 +120,10 @@ another origin (http://example.com/ to https://www.example.com/) is followed: th
 the origin it lands on.
 
 Exit codes: 0 the crawl completed (and no finding reached --fail-on); 1 a finding reached
---fail-on, or the start page could not be crawled (unreadable, not HTML, disallowed by
-robots.txt, excluded); 2 usage or configuration error; 3 the crawl stopped at --max-memory:
-the report covers what was crawled; 130 interrupted (Ctrl-C): the report covers what was
+--fail-on (the gate failed); 2 usage or configuration error; 3 the crawl stopped at
+--max-memory: the report covers what was crawled; 4 the crawl failed: the start page could
+not be crawled (unreadable, not HTML, disallowed by robots.txt, excluded), nothing is rated;
+130 interrupted (Ctrl-C): the report covers what was
 crawled, and a second Ctrl-C quits at once without it. A reader of standard output that goes
 away (| head) ends the crawl at once, exit 0.";
 
