@@ -30,6 +30,7 @@ pub mod crawl;
 mod error;
 pub mod extract;
 pub mod fetch;
+pub mod fix_first;
 mod intern;
 mod links;
 pub mod page;

@@ -2,13 +2,14 @@
 //! every point deducted traceable to findings. The rubric is documented in `docs/rating.md`.
 //!
 //! Each [`Audit`] has a weight; the weights add up to 100. The site loses to each audit its
-//! weight times the square root of its reach, the share of rated pages with its findings: a
+//! weight times the square root of its reach: how much of the rated pages its findings take,
+//! a page counting half for one finding, three quarters for two, nearly all for many. A
 //! problem on every page costs the whole weight, one on a few pages of many still costs
 //! visibly (a mean of page scores hid it). A site with an error-severity finding is graded B
 //! at best. A page's own score (for the lowest rated pages) loses, to each audit, half of what
 //! remains of its weight per finding: the first finding costs half, the tenth adds little.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -41,7 +42,14 @@ pub fn deduction(audit: Audit, findings: usize) -> f64 {
     weight(audit) * (1.0 - kept)
 }
 
-/// Points an audit costs the site when `reach` (0 to 1) of its rated pages have its findings.
+/// How much of a page an audit's `findings` on it take: half for one finding, three quarters
+/// for two, nearly all for many (as on a page's own score, each finding halves what is left).
+pub fn page_share(findings: usize) -> f64 {
+    1.0 - 0.5f64.powi(i32::try_from(findings).unwrap_or(i32::MAX))
+}
+
+/// Points an audit costs the site at `reach` (0 to 1): the sum of its pages' shares
+/// ([`page_share`]) over the rated pages.
 pub fn site_deduction(audit: Audit, reach: f64) -> f64 {
     weight(audit) * reach.clamp(0.0, 1.0).sqrt()
 }
@@ -93,6 +101,8 @@ pub struct SiteDeduction {
     pub pages: usize,
     /// Its findings, all pages together.
     pub findings: usize,
+    /// Its reach: the pages' shares ([`page_share`]) over the rated pages, to a thousandth.
+    pub reach: f64,
     /// Points lost, rounded to a tenth.
     pub points: f64,
 }
@@ -178,22 +188,24 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
     if rated == 0 {
         return (None, Vec::new(), false);
     }
-    let mut per_audit: BTreeMap<Audit, (BTreeSet<&str>, usize)> = BTreeMap::new();
+    let mut per_audit: BTreeMap<Audit, (BTreeMap<&str, usize>, usize)> = BTreeMap::new();
     for f in findings {
         let (pages, n) = per_audit.entry(f.audit).or_default();
-        pages.insert(f.page.as_str());
+        *pages.entry(f.page.as_str()).or_default() += 1;
         *n += 1;
     }
     let mut lost = 0.0;
     let mut deductions: Vec<SiteDeduction> = per_audit
         .into_iter()
         .map(|(audit, (pages, n))| {
-            let points = site_deduction(audit, pages.len() as f64 / rated as f64);
+            let reach = pages.values().map(|&n| page_share(n)).sum::<f64>() / rated as f64;
+            let points = site_deduction(audit, reach);
             lost += points;
             SiteDeduction {
                 audit,
                 pages: pages.len().min(rated),
                 findings: n,
+                reach: (reach.min(1.0) * 1000.0).round() / 1000.0,
                 points: tenth(points),
             }
         })
@@ -259,6 +271,7 @@ mod tests {
             .map(|i| finding(Audit::BrokenLink, &format!("/p{}", i % 17)))
             .collect();
         let (score, deductions, capped) = site_score(&findings, 526);
+        // 85 or so findings a page: each counts as a whole page.
         assert_eq!(deductions[0].points, 5.4);
         assert_eq!((deductions[0].pages, deductions[0].findings), (17, 1449));
         assert_eq!(
@@ -272,7 +285,8 @@ mod tests {
             .chain((0..10).map(|i| finding(Audit::SelfLink, &format!("/p{i}"))))
             .collect();
         let (score, deductions, capped) = site_score(&everywhere, 10);
-        assert_eq!((score, capped), (Some(94.0), false));
+        // One finding a page: each page counts half, 6 × √(5/10).
+        assert_eq!((score, capped), (Some(95.8), false));
         assert_eq!(deductions.last().unwrap().points, 0.0);
         assert_eq!(site_score(&[], 0).0, None, "no page: not rated");
         assert_eq!(site_score(&[], 3).0, Some(100.0));

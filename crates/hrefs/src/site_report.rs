@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::audit::{self, Audit, Finding, Severity};
 use crate::crawl::graph::Links;
 use crate::crawl::{Crawl, Cut, Ending, Visit};
+use crate::fix_first::{self, Fix};
 use crate::rating::{self, Rating};
 
 /// Totals over the crawl.
@@ -72,6 +73,9 @@ pub struct SiteReport {
     pub summary: Summary,
     /// The SEO rating.
     pub rating: Rating,
+    /// What to fix first: the findings' causes worth the most points, at most
+    /// [`fix_first::SHOWN`].
+    pub fix_first: Vec<Fix>,
     /// Every audit, with its findings count.
     pub audits: Vec<AuditLine>,
     /// Every finding, page by page.
@@ -103,9 +107,11 @@ impl SiteReport {
             })
             .collect();
         let summary = summarize(&crawl, &findings);
+        let fix_first = fix_first::fix_first(&findings, rating.pages.len(), fix_first::SHOWN);
         SiteReport {
             summary,
             rating,
+            fix_first,
             audits,
             findings,
             visits: crawl.visits,

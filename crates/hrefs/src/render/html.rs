@@ -93,6 +93,33 @@ fn html(report: &SiteReport) -> String {
     body.push_str(&chart("Pages by click depth", &depths));
     body.push_str("</section>");
 
+    if !report.fix_first.is_empty() {
+        body.push_str("<h2>Fix first</h2><table><tr><th>#</th><th>problem</th><th>cause</th><th>links</th><th>pages</th><th>first at</th><th>restores</th><th>score then</th></tr>");
+        for (i, f) in report.fix_first.iter().enumerate() {
+            let sources: Vec<String> = f
+                .sources
+                .iter()
+                .map(|s| match (s.line, s.column) {
+                    (Some(line), Some(column)) => format!("{}:{line}:{column}", xml(&s.page)),
+                    _ => xml(&s.page),
+                })
+                .collect();
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>+{:.1}</td><td>{:.1}</td></tr>",
+                i + 1,
+                f.audit.id(),
+                xml(&f.detail),
+                xml(&f.cause),
+                f.findings,
+                f.pages,
+                sources.join("<br>"),
+                f.points,
+                f.score
+            );
+        }
+        body.push_str("</table>");
+    }
     let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
     if !scored.is_empty() || r.capped {
         body.push_str("<h2>Why this score</h2><table><tr><th>audit</th><th>pages</th><th>findings</th><th>points lost</th></tr>");

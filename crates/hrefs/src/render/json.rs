@@ -82,6 +82,8 @@ fn write_crawl_json(report: &SiteReport, out: &mut impl Write) -> io::Result<()>
     json_into(&mut *out, &report.summary)?;
     out.write_all(b",\"notices\":")?;
     json_into(&mut *out, &report.notices())?;
+    out.write_all(b",\"fix_first\":")?;
+    json_into(&mut *out, &report.fix_first)?;
     out.write_all(b",\"rating\":")?;
     json_into(&mut *out, &report.rating)?;
     out.write_all(b",\"audits\":")?;

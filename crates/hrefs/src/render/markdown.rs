@@ -132,13 +132,44 @@ fn crawl_markdown(report: &SiteReport) -> String {
             let _ = writeln!(out, "**Not rated: no page could be read.**\n");
         }
     }
-    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
-    if !scored.is_empty() || r.capped {
+    if !report.fix_first.is_empty() {
+        let _ = writeln!(out, "## Fix first\n");
         let _ = writeln!(
             out,
-            "## Why this score
-"
+            "| # | problem | cause | links | pages | first at | restores | score then |"
         );
+        let _ = writeln!(
+            out,
+            "| ---: | --- | --- | ---: | ---: | --- | ---: | ---: |"
+        );
+        for (i, f) in report.fix_first.iter().enumerate() {
+            let sources: Vec<String> = f
+                .sources
+                .iter()
+                .map(|s| match (s.line, s.column) {
+                    (Some(line), Some(column)) => format!("{}:{line}:{column}", s.page),
+                    _ => s.page.clone(),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} ({}) | {} | {} | {} | {} | +{:.1} | {:.1} |",
+                i + 1,
+                f.audit.id(),
+                md_cell(&f.detail),
+                md_cell(&f.cause),
+                f.findings,
+                f.pages,
+                md_cell(&sources.join(", ")),
+                f.points,
+                f.score
+            );
+        }
+        out.push('\n');
+    }
+    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
+    if !scored.is_empty() || r.capped {
+        let _ = writeln!(out, "## Why this score\n");
         let _ = writeln!(out, "| audit | pages | findings | points lost |");
         let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
         for d in scored {

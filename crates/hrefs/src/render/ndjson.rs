@@ -83,6 +83,8 @@ impl<W: Write> CrawlSink for CrawlNdjson<W> {
         json_into(&mut *w, &report.summary)?;
         w.write_all(b",\"notices\":")?;
         json_into(&mut *w, &report.notices())?;
+        w.write_all(b",\"fix_first\":")?;
+        json_into(&mut *w, &report.fix_first)?;
         w.write_all(b",\"rating\":")?;
         json_into(
             &mut *w,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hrefs::audit::{audit, Audit, Finding, Severity};
-use hrefs::rating::{rate, Deduction, SiteDeduction};
+use hrefs::rating::{rate, Deduction};
 use hrefs::site_report::SiteReport;
 use url::Url;
 
@@ -197,30 +197,39 @@ async fn broken_links_cost_rating_points_and_the_deductions_name_the_audits() {
     assert_eq!(page("/deep.html").score, 100.0);
     // The site loses each audit's weight times the root of its reach over the 6 pages:
     // broken links 30 × √(1/6), missing fragments 8 × √(2/6)...
-    let site = |audit, pages, findings, points| SiteDeduction {
-        audit,
-        pages,
-        findings,
-        points,
-    };
+    let got: Vec<_> = broken
+        .deductions
+        .iter()
+        .map(|d| (d.audit, d.pages, d.findings, d.reach, d.points))
+        .collect();
+    // (audit, pages, findings, reach, points): the home page's two broken links make 3/4 of
+    // one page of 6, 30 × √(0.75/6) = 10.6; one finding on one page is half a page.
     assert_eq!(
-        broken.deductions,
+        got,
         [
-            site(Audit::BrokenLink, 1, 2, 12.2),
-            site(Audit::MissingFragment, 2, 2, 4.6),
-            site(Audit::InternalNofollow, 1, 1, 3.3),
-            site(Audit::Redirect, 1, 1, 2.4),
-            site(Audit::NonCrawlableLink, 1, 1, 2.0),
-            site(Audit::GenericLinkText, 1, 1, 2.0),
-            site(Audit::OrphanPage, 1, 1, 1.6),
-            site(Audit::UnsafeBlankTarget, 1, 1, 0.8),
+            (Audit::BrokenLink, 1, 2, 0.125, 10.6),
+            (Audit::MissingFragment, 2, 2, 0.167, 3.3),
+            (Audit::InternalNofollow, 1, 1, 0.083, 2.3),
+            (Audit::Redirect, 1, 1, 0.083, 1.7),
+            (Audit::NonCrawlableLink, 1, 1, 0.083, 1.4),
+            (Audit::GenericLinkText, 1, 1, 0.083, 1.4),
+            (Audit::OrphanPage, 1, 1, 0.083, 1.2),
+            (Audit::UnsafeBlankTarget, 1, 1, 0.083, 0.6),
             // Reported, not scored.
-            site(Audit::SelfLink, 1, 2, 0.0),
+            (Audit::SelfLink, 1, 2, 0.125, 0.0),
         ]
     );
-    // 100 - 28.9 (the unrounded points); below the error cap already.
-    assert_eq!((broken.score, broken.grade), (Some(70.9), Some('C')));
+    // 100 - 22.5 (the unrounded points); below the error cap already.
+    assert_eq!((broken.score, broken.grade), (Some(77.5), Some('C')));
     assert!(!broken.capped);
+
+    // Fix first: each cause with the score fixing it would give, most points first.
+    let report = SiteReport::new(crawl.clone());
+    let fixes = &report.fix_first;
+    assert!(fixes.windows(2).all(|w| w[0].points >= w[1].points));
+    for fix in fixes {
+        assert!((fix.score - fix.points - 77.5).abs() < 0.11, "{fix:?}");
+    }
     let totals: BTreeMap<&str, usize> = [
         ("broken-link", 2),
         ("generic-link-text", 1),

@@ -1,0 +1,227 @@
+//! "Fix first": a crawl's findings grouped by cause, ranked by the rating points fixing each
+//! cause would restore, with the site score it would give (see `docs/rating.md`).
+//!
+//! A cause is what one fix removes: for a link problem, its target (one missing page however
+//! many links lead to it; a missing `#fragment` is its own cause), for a page problem, the
+//! page. Fixing a cause takes its findings away, and each page's share of the audit's reach
+//! shrinks to what its other findings of that audit keep.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::audit::{Audit, Finding, Severity};
+use crate::rating::{self, ERROR_CAP};
+
+/// How many causes a report lists.
+pub const SHOWN: usize = 10;
+
+/// How many of a cause's links a report shows.
+const SOURCES: usize = 3;
+
+/// Where one link of a cause is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// The page the link is on.
+    pub page: String,
+    /// Its 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Its 1-based byte column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+/// One cause and what fixing it is worth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    /// The audit that finds it.
+    pub audit: Audit,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The cause: a link target, or the page for page problems.
+    pub cause: String,
+    /// What is wrong, as its first finding says ("http status 404"...).
+    pub detail: String,
+    /// Its findings (links, for link problems).
+    pub findings: usize,
+    /// Pages they are on.
+    pub pages: usize,
+    /// The first few of them, in report order.
+    pub sources: Vec<Source>,
+    /// Rating points fixing it restores, rounded to a tenth.
+    pub points: f64,
+    /// The site score once it is fixed (and nothing else), rounded to a tenth.
+    pub score: f64,
+    /// Points fixing it takes off the deductions, before the error cap: what ranks causes
+    /// the cap makes equal.
+    #[serde(skip)]
+    gain: f64,
+}
+
+/// The causes of `findings` over `rated` pages, most points restored first (then most
+/// deducted points taken away, as the error cap can hide them; then most findings, then audit
+/// and cause), at most `limit` of them. Audits of weight 0 are left out:
+/// fixing them restores nothing.
+pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
+    if rated == 0 {
+        return Vec::new();
+    }
+    // Per audit, the findings on each page; per cause, its findings.
+    let mut per_page: BTreeMap<(Audit, &str), usize> = BTreeMap::new();
+    let mut causes: BTreeMap<(Audit, &str), Vec<&Finding>> = BTreeMap::new();
+    let mut errors = 0;
+    for f in findings {
+        *per_page.entry((f.audit, f.page.as_str())).or_default() += 1;
+        errors += usize::from(f.severity == Severity::Error);
+        if rating::weight(f.audit) > 0.0 {
+            causes.entry((f.audit, cause(f))).or_default().push(f);
+        }
+    }
+    let mut reach: BTreeMap<Audit, f64> = BTreeMap::new();
+    for (&(audit, _), &n) in &per_page {
+        *reach.entry(audit).or_default() += rating::page_share(n) / rated as f64;
+    }
+    let lost: f64 = reach
+        .iter()
+        .map(|(&audit, &reach)| rating::site_deduction(audit, reach))
+        .sum();
+    let score = |lost: f64, errors: usize| {
+        let score = (100.0 - lost).max(0.0);
+        if errors > 0 {
+            score.min(ERROR_CAP)
+        } else {
+            score
+        }
+    };
+    let now = score(lost, errors);
+    let mut fixes: Vec<Fix> = causes
+        .into_iter()
+        .map(|((audit, cause), group)| {
+            let mut on_page: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &group {
+                *on_page.entry(f.page.as_str()).or_default() += 1;
+            }
+            // The share each page keeps once this cause's findings are gone from it.
+            let taken: f64 = on_page
+                .iter()
+                .map(|(&page, &n)| {
+                    let all = per_page[&(audit, page)];
+                    rating::page_share(all) - rating::page_share(all - n)
+                })
+                .sum::<f64>()
+                / rated as f64;
+            let reach = reach[&audit];
+            let before = rating::site_deduction(audit, reach);
+            let after = rating::site_deduction(audit, (reach - taken).max(0.0));
+            let fixed_errors = group
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let then = score(lost - before + after, errors - fixed_errors);
+            let first = group[0];
+            Fix {
+                audit,
+                severity: first.severity,
+                cause: cause.to_string(),
+                detail: first.detail.clone(),
+                findings: group.len(),
+                pages: on_page.len(),
+                sources: group
+                    .iter()
+                    .take(SOURCES)
+                    .map(|f| Source {
+                        page: f.page.clone(),
+                        line: f.line,
+                        column: f.column,
+                    })
+                    .collect(),
+                points: tenth(then - now),
+                score: tenth(then),
+                gain: before - after,
+            }
+        })
+        .collect();
+    fixes.sort_by(|a, b| {
+        b.points
+            .total_cmp(&a.points)
+            .then(b.gain.total_cmp(&a.gain))
+            .then(b.findings.cmp(&a.findings))
+            .then(a.audit.cmp(&b.audit))
+            .then_with(|| a.cause.cmp(&b.cause))
+    });
+    fixes.truncate(limit);
+    fixes
+}
+
+/// What one fix of `f` removes: its target without the fragment (a missing page is one cause
+/// however its links end), the whole target for a missing fragment, the page for problems of
+/// the page itself.
+fn cause(f: &Finding) -> &str {
+    match (&f.target, f.audit) {
+        (Some(target), Audit::MissingFragment) => target,
+        (Some(target), _) => target.split('#').next().unwrap_or(target),
+        (None, _) => &f.page,
+    }
+}
+
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(audit: Audit, page: &str, target: &str, line: u64) -> Finding {
+        Finding {
+            audit,
+            severity: audit.severity(),
+            page: page.to_string(),
+            target: Some(target.to_string()),
+            line: Some(line),
+            column: Some(1),
+            text: None,
+            detail: "http status 404".to_string(),
+        }
+    }
+
+    #[test]
+    fn one_missing_page_is_one_cause_ranked_by_the_points_it_restores() {
+        // /gone is linked from 3 of 10 pages (twice from /p0, once with a fragment), /lost
+        // once from /p0; a redirect on /p5. Broken links' reach: (7/8 + 1/2 + 1/2) / 10.
+        let findings = vec![
+            link(Audit::BrokenLink, "/p0", "/gone", 1),
+            link(Audit::BrokenLink, "/p0", "/gone#x", 2),
+            link(Audit::BrokenLink, "/p0", "/lost", 3),
+            link(Audit::BrokenLink, "/p1", "/gone", 1),
+            link(Audit::BrokenLink, "/p2", "/gone", 1),
+            link(Audit::Redirect, "/p5", "/old", 1),
+        ];
+        let (now, _, _) = rating::site_score(&findings, 10);
+        let fixes = fix_first(&findings, 10, 10);
+        let gone = &fixes[0];
+        assert_eq!(
+            (gone.cause.as_str(), gone.findings, gone.pages),
+            ("/gone", 4, 3)
+        );
+        assert_eq!(gone.sources.len(), 3);
+        assert_eq!(gone.sources[0].line, Some(1));
+        // /p0 keeps its /lost link: its share of broken links' reach drops from 7/8 to 1/2,
+        // the other two pages' to nothing; an error remains, so the cap holds.
+        let lost_after = 30.0 * (0.5f64 / 10.0).sqrt() + 6.0 * (0.5f64 / 10.0).sqrt();
+        assert_eq!(gone.score, tenth((100.0 - lost_after).min(ERROR_CAP)));
+        assert!((gone.points - (gone.score - now.unwrap())).abs() < 0.11);
+        assert_eq!((gone.score, gone.points), (89.9, 4.2));
+        // Fixing /lost alone leaves /p0 two broken links: 7/8 of it becomes 3/4.
+        let lost = fixes.iter().find(|f| f.cause == "/lost").unwrap();
+        let gain = 30.0 * ((1.875f64 / 10.0).sqrt() - (1.75f64 / 10.0).sqrt());
+        assert_eq!(lost.points, tenth(gain));
+        // The redirect, whole on its page, restores more.
+        assert_eq!(fixes[1].cause, "/old", "{fixes:#?}");
+        assert_eq!(fixes[2].cause, "/lost");
+        assert_eq!(fixes.len(), 3);
+        assert_eq!(fix_first(&findings, 10, 1).len(), 1);
+        assert!(fix_first(&findings, 0, 10).is_empty());
+    }
+}
