@@ -116,6 +116,14 @@ impl Audit {
         }
     }
 
+    /// Whether its findings are about a page itself (one at most a page), not its links.
+    pub fn is_about_pages(self) -> bool {
+        matches!(
+            self,
+            Audit::TooManyLinks | Audit::OrphanPage | Audit::DeepPage
+        )
+    }
+
     /// How bad a finding of this audit is.
     pub fn severity(self) -> Severity {
         match self {

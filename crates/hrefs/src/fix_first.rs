@@ -80,7 +80,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
     }
     let mut reach: BTreeMap<Audit, f64> = BTreeMap::new();
     for (&(audit, _), &n) in &per_page {
-        *reach.entry(audit).or_default() += rating::page_share(n) / rated as f64;
+        *reach.entry(audit).or_default() += rating::page_share(audit, n) / rated as f64;
     }
     let lost: f64 = reach
         .iter()
@@ -107,7 +107,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
                 .iter()
                 .map(|(&page, &n)| {
                     let all = per_page[&(audit, page)];
-                    rating::page_share(all) - rating::page_share(all - n)
+                    rating::page_share(audit, all) - rating::page_share(audit, all - n)
                 })
                 .sum::<f64>()
                 / rated as f64;

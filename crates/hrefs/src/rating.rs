@@ -42,10 +42,17 @@ pub fn deduction(audit: Audit, findings: usize) -> f64 {
     weight(audit) * (1.0 - kept)
 }
 
-/// How much of a page an audit's `findings` on it take: half for one finding, three quarters
-/// for two, nearly all for many (as on a page's own score, each finding halves what is left).
-pub fn page_share(findings: usize) -> f64 {
-    1.0 - 0.5f64.powi(i32::try_from(findings).unwrap_or(i32::MAX))
+/// How much of a page `audit`'s `findings` on it take: for a link audit, half for one
+/// finding, three quarters for two, nearly all for many (as on a page's own score, each
+/// finding halves what is left); all of it for an audit of the page itself.
+pub fn page_share(audit: Audit, findings: usize) -> f64 {
+    if findings == 0 {
+        0.0
+    } else if audit.is_about_pages() {
+        1.0
+    } else {
+        1.0 - 0.5f64.powi(i32::try_from(findings).unwrap_or(i32::MAX))
+    }
 }
 
 /// Points an audit costs the site at `reach` (0 to 1): the sum of its pages' shares
@@ -198,7 +205,7 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
     let mut deductions: Vec<SiteDeduction> = per_audit
         .into_iter()
         .map(|(audit, (pages, n))| {
-            let reach = pages.values().map(|&n| page_share(n)).sum::<f64>() / rated as f64;
+            let reach = pages.values().map(|&n| page_share(audit, n)).sum::<f64>() / rated as f64;
             let points = site_deduction(audit, reach);
             lost += points;
             SiteDeduction {
