@@ -13,6 +13,10 @@ use crate::crawl::graph::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, RE
 use crate::crawl::{Crawl, Fragments, Visit};
 use crate::url::escape_at;
 
+mod link_text;
+
+pub use link_text::is_generic_text;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -236,86 +240,6 @@ pub struct Finding {
     pub text: Option<String>,
     /// What exactly is wrong ("404", "3 redirects", "no id 'intro'"...).
     pub detail: String,
-}
-
-/// Link text that says nothing of where a link goes, lower-cased, in the languages most
-/// sites are written in (the spirit of Lighthouse's `link-text` audit).
-const GENERIC_TEXT: &[&str] = &[
-    // English
-    "click here",
-    "click this",
-    "go",
-    "here",
-    "this",
-    "start",
-    "right here",
-    "more",
-    "read more",
-    "learn more",
-    "more info",
-    "more information",
-    "information",
-    "see more",
-    "details",
-    "link",
-    "this link",
-    "continue",
-    "continue reading",
-    // Spanish
-    "aquí",
-    "haz clic aquí",
-    "clic aquí",
-    "más",
-    "más información",
-    "leer más",
-    "ver más",
-    "saber más",
-    // Portuguese
-    "clique aqui",
-    "aqui",
-    "mais",
-    "saiba mais",
-    "leia mais",
-    "ver mais",
-    "mais informações",
-    // French
-    "cliquez ici",
-    "ici",
-    "plus",
-    "en savoir plus",
-    "lire la suite",
-    "voir plus",
-    "plus d'informations",
-    // German
-    "hier klicken",
-    "hier",
-    "mehr",
-    "weiterlesen",
-    "mehr erfahren",
-    "mehr info",
-    "mehr informationen",
-    // Italian
-    "clicca qui",
-    "qui",
-    "altro",
-    "scopri di più",
-    "leggi di più",
-    "di più",
-    // Dutch
-    "klik hier",
-    "meer",
-    "lees meer",
-    "meer informatie",
-];
-
-/// Whether `text` (whitespace collapsed) is generic link text.
-pub fn is_generic_text(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_end_matches(['.', '!', '…', '>', '»', '→', ':'])
-        .trim()
-        .to_lowercase();
-    GENERIC_TEXT.contains(&t.as_str())
 }
 
 /// Runs every audit over a crawl. Findings are sorted by page URL, then line and column, then
@@ -610,28 +534,6 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generic_text() {
-        for t in [
-            "Click here",
-            "read more…",
-            " Learn More ",
-            "En savoir plus",
-            "hier",
-            "Más »",
-        ] {
-            assert!(is_generic_text(t), "{t}");
-        }
-        for t in [
-            "Pricing details",
-            "Read more about pricing",
-            "",
-            "Python 3.11 tutorial",
-        ] {
-            assert!(!is_generic_text(t), "{t}");
-        }
-    }
 
     #[test]
     fn every_audit_has_words() {
