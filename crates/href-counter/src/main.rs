@@ -166,6 +166,23 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     if ctrl_c.pressed() {
         return Ok(EXIT_INTERRUPTED);
     }
+    let destination = match &job.output {
+        Some(path) => path.display().to_string(),
+        None => "standard output".to_string(),
+    };
+    // On a terminal, a last line to read when the report went elsewhere; a script reading
+    // standard error gets only what went wrong.
+    if job.progress {
+        eprintln!(
+            "href-counter: {}",
+            render::closing_line(&report, &destination)
+        );
+    }
+    if let Some(fail_on) = job.fail_on {
+        for line in render::gate_lines(&report, fail_on) {
+            eprintln!("href-counter: {line}");
+        }
+    }
     let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
     Ok(match report.summary.ending {
         Ending::Interrupted => EXIT_INTERRUPTED,

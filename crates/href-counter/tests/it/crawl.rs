@@ -428,6 +428,23 @@ fn fail_on_sets_the_exit_code() {
         &url,
     ]);
     assert_eq!(out.code, 1, "a broken link is an error: {}", out.stderr);
+    // Even with --quiet, standard error says why the gate failed and names the findings.
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let gate = lines
+        .iter()
+        .position(|l| l.starts_with("href-counter: --fail-on error: "))
+        .unwrap_or_else(|| panic!("no gate line: {}", out.stderr));
+    assert!(
+        lines[gate].ends_with("1 finding at error or worse"),
+        "{}",
+        lines[gate]
+    );
+    assert!(
+        lines[gate + 1].starts_with("href-counter:   broken-link http://")
+            && lines[gate + 1].contains("/missing.html: "),
+        "{}",
+        out.stderr
+    );
     let clean = TestServer::start(vec![("/", Route::html(r#"<a href="/">Home page</a>"#))]);
     let out = hc(&["crawl", "--quiet", "--fail-on", "notice", &clean.url("/")]);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -169,12 +169,20 @@ fn progress_is_drawn_on_a_terminal_and_the_report_is_unchanged() {
     assert_eq!(code, 0, "terminal: {terminal:?}");
 
     // Every line is drawn over the last (carriage return, erase line), and the last erase
-    // leaves the terminal clean: nothing else, no newline, no error line.
+    // leaves the terminal clean for the closing line: where the report went, and nothing else.
     const REDRAW: &str = "\r\x1b[2K";
     let pieces: Vec<&str> = terminal.split(REDRAW).collect();
+    let closing = pieces[pieces.len() - 1];
+    // The report goes to standard output, redirected to a file by the shell.
+    let report_at = "; report: standard output\r\n";
     assert!(
-        pieces.len() >= 3 && pieces[0].is_empty() && pieces[pieces.len() - 1].is_empty(),
-        "expected progress lines, each after {REDRAW:?}, then a final {REDRAW:?}: {terminal:?}"
+        pieces.len() >= 3
+            && pieces[0].is_empty()
+            && closing.starts_with("href-counter: rated ")
+            && closing.ends_with(report_at)
+            && closing.matches('\n').count() == 1,
+        "expected progress lines, each after {REDRAW:?}, then a final {REDRAW:?} and the \
+         closing line: {terminal:?}"
     );
     let frames: Vec<Frame> = pieces[1..pieces.len() - 1]
         .iter()

@@ -3,6 +3,7 @@
 //! through the functions of `escape` for that medium.
 
 mod blocks;
+mod closing;
 mod compat;
 mod csv;
 mod escape;
@@ -19,6 +20,7 @@ use std::io::Write;
 use crate::audit::Severity;
 use crate::sink::{CrawlSink, PageSink};
 
+pub use closing::{closing_line, gate_lines};
 pub use escape::{csv_field, sanitize};
 pub use progress::Meter;
 
