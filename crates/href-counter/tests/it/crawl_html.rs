@@ -338,7 +338,9 @@ fn external_assets(html: &str, nodes: &[Node], origin: &str) -> Vec<String> {
             match attr.as_str() {
                 "href" => {
                     hrefs += 1;
-                    if !value.starts_with(origin) {
+                    // The crawled site's pages, or a section of the report itself.
+                    let section = value.starts_with('#') && value.len() > 1;
+                    if !value.starts_with(origin) && !section {
                         problems.push(format!("<{name} href={value:?}>: not the crawled site"));
                     }
                 }

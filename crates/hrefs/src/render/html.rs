@@ -69,6 +69,22 @@ fn html(report: &SiteReport) -> String {
         s.redirected,
         s.elapsed_ms / 1000.0,
     );
+    // A table of contents of the sections this report has.
+    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
+    let why = !scored.is_empty() || r.capped;
+    body.push_str("<nav>");
+    for (present, id, title) in [
+        (!report.fix_first.is_empty(), "fix-first", "Fix first"),
+        (why, "why", "Why this score"),
+        (true, "audits", "Audits"),
+        (true, "findings", "Findings"),
+        (true, "pages", "Pages"),
+    ] {
+        if present {
+            let _ = write!(body, "<a href=\"#{id}\">{title}</a>");
+        }
+    }
+    body.push_str("</nav>");
     body.push_str("<section class=\"charts\">");
     let statuses: Vec<(String, f64)> = s
         .statuses
@@ -94,7 +110,7 @@ fn html(report: &SiteReport) -> String {
     body.push_str("</section>");
 
     if !report.fix_first.is_empty() {
-        body.push_str("<h2>Fix first</h2><table><tr><th>#</th><th>problem</th><th>cause</th><th>links</th><th>pages</th><th>first at</th><th>restores</th><th>score then</th></tr>");
+        body.push_str("<h2 id=\"fix-first\">Fix first</h2><table><tr><th>#</th><th>problem</th><th>cause</th><th>links</th><th>pages</th><th>first at</th><th>restores</th><th>score then</th></tr>");
         for (i, f) in report.fix_first.iter().enumerate() {
             let sources: Vec<String> = f
                 .sources
@@ -120,9 +136,8 @@ fn html(report: &SiteReport) -> String {
         }
         body.push_str("</table>");
     }
-    let scored: Vec<_> = r.deductions.iter().filter(|d| d.points > 0.0).collect();
-    if !scored.is_empty() || r.capped {
-        body.push_str("<h2>Why this score</h2><table><tr><th>audit</th><th>pages</th><th>findings</th><th>points lost</th></tr>");
+    if why {
+        body.push_str("<h2 id=\"why\">Why this score</h2><table><tr><th>audit</th><th>pages</th><th>findings</th><th>points lost</th></tr>");
         for d in scored {
             let _ = write!(
                 body,
@@ -143,7 +158,7 @@ fn html(report: &SiteReport) -> String {
             );
         }
     }
-    body.push_str("<h2>Audits</h2><table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
+    body.push_str("<h2 id=\"audits\">Audits</h2><table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
     for a in &report.audits {
         let _ = write!(
             body,
@@ -163,7 +178,11 @@ fn html(report: &SiteReport) -> String {
     body.push_str("</table>");
 
     let findings = report.findings_worst_first();
-    let _ = write!(body, "<h2>Findings ({})</h2>", findings.len());
+    let _ = write!(
+        body,
+        "<h2 id=\"findings\">Findings ({})</h2>",
+        findings.len()
+    );
     if !findings.is_empty() {
         body.push_str("<table><tr><th>severity</th><th>audit</th><th>page</th><th>line:col</th><th>link</th><th>text</th><th>detail</th></tr>");
         for f in findings {
@@ -185,7 +204,7 @@ fn html(report: &SiteReport) -> String {
         body.push_str("</table>");
     }
 
-    body.push_str("<h2>Pages</h2><table><tr><th>page</th><th>depth</th><th>status</th><th>internal</th><th>external</th><th>score</th></tr>");
+    body.push_str("<h2 id=\"pages\">Pages</h2><table><tr><th>page</th><th>depth</th><th>status</th><th>internal</th><th>external</th><th>score</th></tr>");
     let scores: BTreeMap<&str, (f64, char)> = r
         .pages
         .iter()
@@ -225,7 +244,13 @@ fn html(report: &SiteReport) -> String {
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}\
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}\
-td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;word-break:break-all}th{word-break:normal}\
+td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+:root{color-scheme:light dark}svg text{fill:currentColor}nav a{margin-right:1rem}\
+h1{overflow-wrap:anywhere}\
+@media (max-width:700px){body{margin:1rem auto}table{display:block;overflow-x:auto}td,th{white-space:nowrap}}\
+@media (prefers-color-scheme:dark){body{background:#121212;color:#ddd}td,th{border-color:#3a3a3a}\
+a{color:#8ab4f8}.notices{background:#2b2410}tr.error td:first-child{color:#ff8a80}\
+tr.warning td:first-child{color:#ffb74d}tr.pass td:first-child{color:#81c784}.unrated{color:#aaa}}\
 tr.error td:first-child{color:#b00020;font-weight:600}tr.warning td:first-child{color:#a15c00}\
 tr.pass td:first-child{color:#2e7d32}.score{display:inline-flex;gap:.4rem;align-items:baseline;font-size:2.4rem;font-weight:700}\
 .score b{font-size:1.6rem;padding:0 .5rem;border-radius:.3rem;color:#fff;background:#2e7d32}\

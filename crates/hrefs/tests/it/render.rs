@@ -322,7 +322,18 @@ async fn crawl_html_is_one_page_whose_tables_match_the_report() {
         count(&html, "<td>") + count(&html, "<td "),
         count(&html, "</td>")
     );
-    assert!(html.contains(&format!("<h2>Findings ({})</h2>", report.findings.len())));
+    assert!(html.contains(&format!(
+        "<h2 id=\"findings\">Findings ({})</h2>",
+        report.findings.len()
+    )));
+    // The table of contents leads to sections that exist.
+    for id in ["fix-first", "why", "audits", "findings", "pages"] {
+        assert_eq!(
+            html.contains(&format!("<a href=\"#{id}\">")),
+            html.contains(&format!("<h2 id=\"{id}\">")),
+            "{id}"
+        );
+    }
     let finding_rows: usize = ["error", "warning", "notice"]
         .iter()
         .map(|sev| count(&html, &format!("<tr class=\"{sev}\"><td>{sev}</td>")))
