@@ -189,6 +189,18 @@ fn every_start_that_cannot_be_crawled_is_explained() {
         Route::html("%PDF-1.4").content_type("application/pdf"),
     )]);
     assert_start_refused(&pdf, &[], "start-not-html", "not HTML");
+    // Markdown and HTML say the crawl failed, and show no audit as passed.
+    for format in ["markdown", "html"] {
+        let out = hc(&["crawl", "--quiet", "--format", format, &pdf.url("/")]);
+        assert_eq!(out.code, 4);
+        let report = out.stdout();
+        assert!(
+            report.contains("Crawl failed")
+                && report.contains("The audits did not run: nothing was crawled.")
+                && !report.contains("Broken links"),
+            "{format}: {report}"
+        );
+    }
     // CI sees it as an error of the crawl's own test case.
     let junit = hc(&["crawl", "--quiet", "--format", "junit", &pdf.url("/")]);
     assert_eq!(junit.code, 4);

@@ -158,8 +158,16 @@ fn html(report: &SiteReport) -> String {
             );
         }
     }
-    body.push_str("<h2 id=\"audits\">Audits</h2><table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
-    for a in &report.audits {
+    body.push_str("<h2 id=\"audits\">Audits</h2>");
+    // Not a table of passes when nothing was there to audit.
+    let audits: &[_] = if s.ending.is_start_problem() {
+        body.push_str("<p>The audits did not run: nothing was crawled.</p>");
+        &[]
+    } else {
+        body.push_str("<table><tr><th>audit</th><th>severity</th><th>weight</th><th>findings</th><th>fix</th></tr>");
+        &report.audits
+    };
+    for a in audits {
         let _ = write!(
             body,
             "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -175,7 +183,9 @@ fn html(report: &SiteReport) -> String {
             xml(a.fix)
         );
     }
-    body.push_str("</table>");
+    if !s.ending.is_start_problem() {
+        body.push_str("</table>");
+    }
 
     let findings = report.findings_worst_first();
     let _ = write!(

@@ -221,6 +221,11 @@ fn crawl_markdown(report: &SiteReport) -> String {
         s.elapsed_ms / 1000.0
     );
     let _ = writeln!(out, "## Audits\n");
+    if s.ending.is_start_problem() {
+        // Not a table of passes: nothing was there to audit.
+        let _ = writeln!(out, "The audits did not run: nothing was crawled.");
+        return out;
+    }
     let _ = writeln!(out, "| audit | severity | weight | findings | fix |");
     let _ = writeln!(out, "| --- | --- | ---: | ---: | --- |");
     for a in &report.audits {
