@@ -245,6 +245,8 @@ pub(crate) enum CrawlFormat {
     Ndjson,
     /// Every link edge: source, line, column, target, text, rel, kind, status.
     Csv,
+    /// Every finding: audit, severity, page, line, column, target, text, detail.
+    FindingsCsv,
     /// A single self-contained HTML page with charts.
     Html,
     /// JUnit XML, one test case per audit (for CI systems).

@@ -163,6 +163,7 @@ fn crawl_format(format: cli::CrawlFormat, fail_at: Severity) -> CrawlFormat {
         cli::CrawlFormat::Json => CrawlFormat::Json,
         cli::CrawlFormat::Ndjson => CrawlFormat::Ndjson,
         cli::CrawlFormat::Csv => CrawlFormat::Csv,
+        cli::CrawlFormat::FindingsCsv => CrawlFormat::FindingsCsv,
         cli::CrawlFormat::Html => CrawlFormat::Html,
         cli::CrawlFormat::Junit => CrawlFormat::Junit { fail_at },
     }

@@ -389,6 +389,22 @@ fn every_format_renders_the_same_crawl() {
         "no {missing:?} in\n{csv}"
     );
 
+    // One row per finding of the JSON report, in its order.
+    let findings = run("findings-csv");
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let want = json["findings"].as_array().unwrap();
+    let rows: Vec<&str> = findings.lines().collect();
+    assert_eq!(
+        rows[0],
+        "audit,severity,page,line,column,target,text,detail"
+    );
+    assert_eq!(rows.len(), want.len() + 1, "{findings}");
+    let broken = format!("broken-link,error,{url},5,1,{url}missing.html,Gone page,");
+    assert!(
+        rows.iter().any(|r| r.starts_with(&broken)),
+        "no {broken:?} in\n{findings}"
+    );
+
     let html = run("html");
     assert!(html.starts_with("<!doctype html>") && html.contains("<svg"));
     assert!(!html.contains("<script") && !html.contains("http-equiv"));

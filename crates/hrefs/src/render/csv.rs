@@ -60,6 +60,39 @@ impl<W: Write> CrawlSink for CrawlCsv<W> {
     }
 }
 
+/// The findings of a crawl, one CSV row each, in the report's order.
+pub(super) struct FindingsCsv<W> {
+    w: W,
+}
+
+impl<W: Write> FindingsCsv<W> {
+    pub(super) fn new(w: W) -> Self {
+        FindingsCsv { w }
+    }
+}
+
+impl<W: Write> CrawlSink for FindingsCsv<W> {
+    fn report(&mut self, report: &SiteReport) -> io::Result<()> {
+        let w = &mut self.w;
+        w.write_all(b"audit,severity,page,line,column,target,text,detail\n")?;
+        let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        for f in &report.findings {
+            let fields = [
+                f.audit.id().to_string(),
+                f.severity.as_str().to_string(),
+                csv_field(&f.page),
+                number(f.line),
+                number(f.column),
+                csv_field(f.target.as_deref().unwrap_or("")),
+                csv_field(f.text.as_deref().unwrap_or("")),
+                csv_field(&f.detail),
+            ];
+            writeln!(w, "{}", fields.join(","))?;
+        }
+        w.flush()
+    }
+}
+
 fn compat_name(r: &Link) -> &'static str {
     match r.compat {
         Some(Side::Internal) => "internal",

@@ -52,6 +52,8 @@ pub enum CrawlFormat {
     Ndjson,
     /// Every link edge: source, line, column, target, text, rel, kind, status.
     Csv,
+    /// Every finding: audit, severity, page, line, column, target, text, detail.
+    FindingsCsv,
     /// A single self-contained HTML page with charts.
     Html,
     /// JUnit XML, one test case per audit, failed by findings of `fail_at` or worse.
@@ -85,6 +87,7 @@ pub fn crawl_sink<'a>(format: CrawlFormat, out: impl Write + 'a) -> Box<dyn Craw
         CrawlFormat::Json => Box::new(json::CrawlJson::new(out)),
         CrawlFormat::Ndjson => Box::new(ndjson::CrawlNdjson::new(out)),
         CrawlFormat::Csv => Box::new(csv::CrawlCsv::new(out)),
+        CrawlFormat::FindingsCsv => Box::new(csv::FindingsCsv::new(out)),
         CrawlFormat::Html => Box::new(html::CrawlHtml::new(out)),
         CrawlFormat::Junit { fail_at } => Box::new(junit::CrawlJunit::new(fail_at, out)),
     }
