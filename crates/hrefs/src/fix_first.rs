@@ -32,6 +32,16 @@ pub struct Source {
     pub column: Option<u64>,
 }
 
+impl Source {
+    /// `page:line:column`, or the page alone when the finding has no position.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", self.page),
+            _ => self.page.clone(),
+        }
+    }
+}
+
 /// One cause and what fixing it is worth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fix {

@@ -112,14 +112,7 @@ fn html(report: &SiteReport) -> String {
     if !report.fix_first.is_empty() {
         body.push_str("<h2 id=\"fix-first\">Fix first</h2><table><tr><th>#</th><th>problem</th><th>cause</th><th>links</th><th>pages</th><th>first at</th><th>restores</th><th>score then</th></tr>");
         for (i, f) in report.fix_first.iter().enumerate() {
-            let sources: Vec<String> = f
-                .sources
-                .iter()
-                .map(|s| match (s.line, s.column) {
-                    (Some(line), Some(column)) => format!("{}:{line}:{column}", xml(&s.page)),
-                    _ => xml(&s.page),
-                })
-                .collect();
+            let sources: Vec<String> = f.sources.iter().map(|s| xml(&s.location())).collect();
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>+{:.1}</td><td>{:.1}</td></tr>",

@@ -143,14 +143,7 @@ fn crawl_markdown(report: &SiteReport) -> String {
             "| ---: | --- | --- | ---: | ---: | --- | ---: | ---: |"
         );
         for (i, f) in report.fix_first.iter().enumerate() {
-            let sources: Vec<String> = f
-                .sources
-                .iter()
-                .map(|s| match (s.line, s.column) {
-                    (Some(line), Some(column)) => format!("{}:{line}:{column}", s.page),
-                    _ => s.page.clone(),
-                })
-                .collect();
+            let sources: Vec<String> = f.sources.iter().map(|s| s.location()).collect();
             let _ = writeln!(
                 out,
                 "| {} | {} ({}) | {} | {} | {} | {} | +{:.1} | {:.1} |",
