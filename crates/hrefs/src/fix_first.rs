@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::audit::{Audit, Finding, Severity};
-use crate::rating::{self, ERROR_CAP};
+use crate::audit::{self, Audit, Finding, Severity};
+use crate::rating::{self, tenth};
 
 /// How many causes a report lists.
 pub const SHOWN: usize = 10;
@@ -35,10 +35,7 @@ pub struct Source {
 impl Source {
     /// `page:line:column`, or the page alone when the finding has no position.
     pub fn location(&self) -> String {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}", self.page),
-            _ => self.page.clone(),
-        }
+        audit::location(&self.page, self.line, self.column)
     }
 }
 
@@ -96,15 +93,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
         .iter()
         .map(|(&audit, &reach)| rating::site_deduction(audit, reach))
         .sum();
-    let score = |lost: f64, errors: usize| {
-        let score = (100.0 - lost).max(0.0);
-        if errors > 0 {
-            score.min(ERROR_CAP)
-        } else {
-            score
-        }
-    };
-    let now = score(lost, errors);
+    let now = rating::score_after(lost, errors > 0);
     let mut fixes: Vec<Fix> = causes
         .into_iter()
         .map(|((audit, cause), group)| {
@@ -128,7 +117,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
                 .count();
-            let then = score(lost - before + after, errors - fixed_errors);
+            let then = rating::score_after(lost - before + after, errors > fixed_errors);
             let first = group[0];
             Fix {
                 audit,
@@ -175,13 +164,10 @@ fn cause(f: &Finding) -> &str {
     }
 }
 
-fn tenth(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rating::ERROR_CAP;
 
     fn link(audit: Audit, page: &str, target: &str, line: u64) -> Finding {
         Finding {

@@ -218,14 +218,28 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
         })
         .collect();
     deductions.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.audit.cmp(&b.audit)));
-    let score = tenth((100.0 - lost).max(0.0));
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
-    let capped = has_error && score > ERROR_CAP;
-    let score = if capped { ERROR_CAP } else { score };
-    (Some(score), deductions, capped)
+    let capped = has_error && tenth(100.0 - lost) > ERROR_CAP;
+    (
+        Some(tenth(score_after(lost, has_error))),
+        deductions,
+        capped,
+    )
 }
 
-fn tenth(x: f64) -> f64 {
+/// The site score once `lost` points are deducted, held at [`ERROR_CAP`] while an
+/// error-severity finding remains; not rounded.
+pub(crate) fn score_after(lost: f64, has_error: bool) -> f64 {
+    let score = (100.0 - lost).max(0.0);
+    if has_error {
+        score.min(ERROR_CAP)
+    } else {
+        score
+    }
+}
+
+/// `x` rounded to a tenth, as scores and points are reported.
+pub(crate) fn tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 

@@ -242,6 +242,21 @@ pub struct Finding {
     pub detail: String,
 }
 
+impl Finding {
+    /// Where it is: `page:line:column`, or the page alone for a problem of the page itself.
+    pub fn location(&self) -> String {
+        location(&self.page, self.line, self.column)
+    }
+}
+
+/// `page:line:column`, or `page` alone without a position.
+pub fn location(page: &str, line: Option<u64>, column: Option<u64>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("{page}:{line}:{column}"),
+        _ => page.to_string(),
+    }
+}
+
 /// Runs every audit over a crawl. Findings are sorted by page URL, then line and column, then
 /// audit: crawl order changes from run to run (fetches finish in any order), a report must not.
 ///

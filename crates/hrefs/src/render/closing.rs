@@ -53,10 +53,7 @@ pub fn gate_lines(report: &SiteReport, fail_on: Severity) -> Vec<String> {
         fail_on.as_str()
     )];
     for f in tripped.iter().take(NAMED) {
-        let at = match (f.line, f.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}", f.page),
-            _ => f.page.clone(),
-        };
+        let at = f.location();
         let target = f
             .target
             .as_deref()
