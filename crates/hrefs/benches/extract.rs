@@ -56,8 +56,9 @@ fn bench(c: &mut Criterion) {
     let report = ExtractOptions {
         anchor_details: true,
         fragment_targets: true,
+        seo: true,
     };
-    group.bench_function("with text and ids, 65536 B chunks", |b| {
+    group.bench_function("with text, ids and SEO facts, 65536 B chunks", |b| {
         b.iter(|| run(&page, 64 * 1024, report))
     });
     group.finish();

@@ -2,9 +2,12 @@
 //! cause would restore, with the site score it would give (see `docs/rating.md`).
 //!
 //! A cause is what one fix removes: for a link problem, its target (one missing page however
-//! many links lead to it; a missing `#fragment` is its own cause), for a page problem, the
-//! page. Fixing a cause takes its findings away, and each page's share of the audit's reach
-//! shrinks to what its other findings of that audit keep.
+//! many links lead to it; a missing `#fragment` is its own cause), for an element (an image
+//! without alt, an `hreflang` alternate) likewise, for a problem of the page itself, every
+//! page with it: the pages of a site share their templates, and one change to the template
+//! (a meta description, a shorter title suffix) fixes them all. Fixing a cause takes its
+//! findings away, and each page's share of the audit's reach shrinks to what its other
+//! findings of that audit keep.
 
 use std::collections::BTreeMap;
 
@@ -46,7 +49,7 @@ pub struct Fix {
     pub audit: Audit,
     /// How bad it is.
     pub severity: Severity,
-    /// The cause: a link target, or the page for page problems.
+    /// The cause: a link or element target, or the audit's title for page problems.
     pub cause: String,
     /// What is wrong, as its first finding says ("http status 404"...).
     pub detail: String,
@@ -154,9 +157,12 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
 }
 
 /// What one fix of `f` removes: its target without the fragment (a missing page is one cause
-/// however its links end), the whole target for a missing fragment, the page for problems of
-/// the page itself.
+/// however its links end), the whole target for a missing fragment, the audit itself for
+/// problems of the page.
 fn cause(f: &Finding) -> &str {
+    if f.audit.is_about_pages() {
+        return f.audit.title();
+    }
     match (&f.target, f.audit) {
         (Some(target), Audit::MissingFragment) => target,
         (Some(target), _) => target.split('#').next().unwrap_or(target),
@@ -167,7 +173,7 @@ fn cause(f: &Finding) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rating::ERROR_CAP;
+    use crate::rating::{weight, ERROR_CAP};
 
     fn link(audit: Audit, page: &str, target: &str, line: u64) -> Finding {
         Finding {
@@ -184,18 +190,21 @@ mod tests {
 
     #[test]
     fn one_missing_page_is_one_cause_ranked_by_the_points_it_restores() {
-        // /gone is linked from 3 of 10 pages (twice from /p0, once with a fragment), /lost
-        // once from /p0; a redirect on /p5. Broken links' reach: (7/8 + 1/2 + 1/2) / 10.
+        // /gone is linked from 3 of 4 pages (twice from /p0, once with a fragment), /lost
+        // once from /p0; a redirect on /p3. Broken links' reach: (7/8 + 1/2 + 1/2) / 4.
         let findings = vec![
             link(Audit::BrokenLink, "/p0", "/gone", 1),
             link(Audit::BrokenLink, "/p0", "/gone#x", 2),
             link(Audit::BrokenLink, "/p0", "/lost", 3),
             link(Audit::BrokenLink, "/p1", "/gone", 1),
             link(Audit::BrokenLink, "/p2", "/gone", 1),
-            link(Audit::Redirect, "/p5", "/old", 1),
+            link(Audit::Redirect, "/p3", "/old", 1),
         ];
-        let (now, _, _) = rating::site_score(&findings, 10);
-        let fixes = fix_first(&findings, 10, 10);
+        let (now, _, _) = rating::site_score(&findings, 4);
+        let (broken, redirect) = (weight(Audit::BrokenLink), weight(Audit::Redirect));
+        let lost_now = broken * (1.875f64 / 4.0).sqrt() + redirect * (0.5f64 / 4.0).sqrt();
+        assert_eq!(now, Some(tenth(100.0 - lost_now)));
+        let fixes = fix_first(&findings, 4, 10);
         let gone = &fixes[0];
         assert_eq!(
             (gone.cause.as_str(), gone.findings, gone.pages),
@@ -205,19 +214,19 @@ mod tests {
         assert_eq!(gone.sources[0].line, Some(1));
         // /p0 keeps its /lost link: its share of broken links' reach drops from 7/8 to 1/2,
         // the other two pages' to nothing; an error remains, so the cap holds.
-        let lost_after = 30.0 * (0.5f64 / 10.0).sqrt() + 6.0 * (0.5f64 / 10.0).sqrt();
+        let lost_after = (broken + redirect) * (0.5f64 / 4.0).sqrt();
         assert_eq!(gone.score, tenth((100.0 - lost_after).min(ERROR_CAP)));
         assert!((gone.points - (gone.score - now.unwrap())).abs() < 0.11);
-        assert_eq!((gone.score, gone.points), (89.9, 4.2));
+        assert_eq!((gone.score, gone.points), (89.9, 5.7));
         // Fixing /lost alone leaves /p0 two broken links: 7/8 of it becomes 3/4.
         let lost = fixes.iter().find(|f| f.cause == "/lost").unwrap();
-        let gain = 30.0 * ((1.875f64 / 10.0).sqrt() - (1.75f64 / 10.0).sqrt());
+        let gain = broken * ((1.875f64 / 4.0).sqrt() - (1.75f64 / 4.0).sqrt());
         assert_eq!(lost.points, tenth(gain));
         // The redirect, whole on its page, restores more.
         assert_eq!(fixes[1].cause, "/old", "{fixes:#?}");
         assert_eq!(fixes[2].cause, "/lost");
         assert_eq!(fixes.len(), 3);
-        assert_eq!(fix_first(&findings, 10, 1).len(), 1);
+        assert_eq!(fix_first(&findings, 4, 1).len(), 1);
         assert!(fix_first(&findings, 0, 10).is_empty());
     }
 }

@@ -38,6 +38,7 @@ pub mod rating;
 pub mod render;
 pub mod report;
 pub mod robots;
+pub mod seo;
 pub mod sink;
 pub mod site_report;
 pub mod sitemap;

@@ -509,7 +509,7 @@ pub(crate) fn collect(
     use crate::extract::{extract, ExtractOptions};
     let options = ExtractOptions {
         anchor_details: true,
-        fragment_targets: false,
+        ..ExtractOptions::default()
     };
     let host = crate::compat::page_host(page.as_str()).unwrap_or_default();
     let mut collector = LinkCollector::new(page, scope, content_type);

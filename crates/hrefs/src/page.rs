@@ -122,18 +122,20 @@ impl Tally {
 
 impl Scan {
     /// A scan of the page at `base` (what its links resolve against without a `<base href>`),
-    /// served with `content_type`.
+    /// served with `content_type`; `crawled` for a crawl's page, whose fragment targets and
+    /// SEO facts are noted too.
     fn new(
         page_host: Vec<u8>,
         options: &PageOptions,
-        fragment_targets: bool,
+        crawled: bool,
         base: &Url,
         content_type: Option<&str>,
     ) -> Scan {
         Scan {
             extractor: Extractor::new(ExtractOptions {
                 anchor_details: options.links,
-                fragment_targets,
+                fragment_targets: crawled,
+                seo: crawled,
             }),
             tally: Tally {
                 counts: CompatCounts::default(),

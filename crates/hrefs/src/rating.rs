@@ -16,23 +16,43 @@ use serde::Serialize;
 use crate::audit::{Audit, Finding, Severity};
 use crate::crawl::Crawl;
 
-/// The weight of each audit in a page's 100 points. Self-links are reported, never scored.
+/// The weight of each audit in a page's 100 points: 68 for links, 32 for the page itself.
+/// Self-links and a missing `x-default` are reported, never scored.
 pub fn weight(audit: Audit) -> f64 {
     match audit {
-        Audit::SelfLink => 0.0,
-        Audit::BrokenLink => 30.0,
-        Audit::Redirect => 6.0,
-        Audit::RedirectChain => 4.0,
-        Audit::InsecureLink => 10.0,
-        Audit::MissingFragment => 8.0,
-        Audit::NonCrawlableLink => 5.0,
-        Audit::GenericLinkText => 5.0,
-        Audit::EmptyLinkText => 10.0,
-        Audit::UnsafeBlankTarget => 2.0,
-        Audit::InternalNofollow => 8.0,
-        Audit::TooManyLinks => 5.0,
-        Audit::OrphanPage => 4.0,
-        Audit::DeepPage => 3.0,
+        Audit::SelfLink | Audit::HreflangNoXDefault => 0.0,
+        Audit::BrokenLink => 21.0,
+        Audit::Redirect => 4.0,
+        Audit::RedirectChain => 3.0,
+        Audit::InsecureLink => 7.0,
+        Audit::MissingFragment => 6.0,
+        Audit::NonCrawlableLink => 3.0,
+        Audit::GenericLinkText => 3.0,
+        Audit::EmptyLinkText => 7.0,
+        Audit::UnsafeBlankTarget => 1.0,
+        Audit::InternalNofollow => 5.0,
+        Audit::TooManyLinks => 3.0,
+        Audit::OrphanPage => 3.0,
+        Audit::DeepPage => 2.0,
+        Audit::TitleMissing => 5.0,
+        Audit::TitleEmpty => 2.0,
+        Audit::TitleDuplicate => 3.0,
+        Audit::TitleTooLong => 1.0,
+        Audit::DescriptionMissing => 2.0,
+        Audit::DescriptionDuplicate => 2.0,
+        Audit::H1Missing => 2.0,
+        Audit::H1Multiple => 1.0,
+        Audit::ImageMissingAlt => 3.0,
+        Audit::CanonicalMissing => 1.0,
+        Audit::CanonicalRelative => 1.0,
+        Audit::CanonicalTarget => 2.0,
+        Audit::CanonicalChain => 1.0,
+        Audit::HreflangInvalid => 1.0,
+        Audit::HreflangNoReturn => 1.0,
+        Audit::HreflangNoSelf => 1.0,
+        Audit::SitemapNoindex => 1.0,
+        Audit::SitemapNonCanonical => 1.0,
+        Audit::LangMissing => 1.0,
     }
 }
 
@@ -256,20 +276,20 @@ mod tests {
     #[test]
     fn each_finding_halves_what_is_left() {
         assert_eq!(deduction(Audit::BrokenLink, 0), 0.0);
-        assert_eq!(deduction(Audit::BrokenLink, 1), 15.0);
-        assert_eq!(deduction(Audit::BrokenLink, 2), 22.5);
-        assert_eq!(deduction(Audit::BrokenLink, 3), 26.25);
-        assert!(deduction(Audit::BrokenLink, 10_000) <= 30.0);
+        assert_eq!(deduction(Audit::BrokenLink, 1), 10.5);
+        assert_eq!(deduction(Audit::BrokenLink, 2), 15.75);
+        assert_eq!(deduction(Audit::BrokenLink, 3), 18.375);
+        assert!(deduction(Audit::BrokenLink, 10_000) <= 21.0);
     }
 
     #[test]
-    fn the_example_of_docs_rating_md() {
+    fn a_page_loses_half_of_each_weight_to_its_first_finding() {
         let lost = deduction(Audit::BrokenLink, 1)
             + deduction(Audit::Redirect, 1)
             + deduction(Audit::GenericLinkText, 1);
-        assert_eq!(lost, 20.5);
-        assert_eq!(grade(100.0 - lost), 'C');
-        assert_eq!(grade(100.0 - lost + 15.0), 'A');
+        assert_eq!(lost, 14.0);
+        assert_eq!(grade(100.0 - lost), 'B');
+        assert_eq!(grade(100.0 - lost + 10.5), 'A');
     }
 
     fn finding(audit: Audit, page: &str) -> Finding {
@@ -287,13 +307,13 @@ mod tests {
 
     #[test]
     fn the_site_loses_each_weight_by_the_root_of_its_reach() {
-        // A broken target linked from 17 of 526 pages, 1,449 times: 30 × √(17/526).
+        // A broken target linked from 17 of 526 pages, 1,449 times: 21 × √(17/526).
         let findings: Vec<Finding> = (0..1449)
             .map(|i| finding(Audit::BrokenLink, &format!("/p{}", i % 17)))
             .collect();
         let (score, deductions, capped) = site_score(&findings, 526);
         // 85 or so findings a page: each counts as a whole page.
-        assert_eq!(deductions[0].points, 5.4);
+        assert_eq!(deductions[0].points, 3.8);
         assert_eq!((deductions[0].pages, deductions[0].findings), (17, 1449));
         assert_eq!(
             (score, capped),
@@ -306,8 +326,8 @@ mod tests {
             .chain((0..10).map(|i| finding(Audit::SelfLink, &format!("/p{i}"))))
             .collect();
         let (score, deductions, capped) = site_score(&everywhere, 10);
-        // One finding a page: each page counts half, 6 × √(5/10).
-        assert_eq!((score, capped), (Some(95.8), false));
+        // One finding a page: each page counts half, 4 × √(5/10).
+        assert_eq!((score, capped), (Some(97.2), false));
         assert_eq!(deductions.last().unwrap().points, 0.0);
         assert_eq!(site_score(&[], 0).0, None, "no page: not rated");
         assert_eq!(site_score(&[], 3).0, Some(100.0));

@@ -115,6 +115,19 @@ impl Route {
             .body(body)
     }
 
+    /// [`Route::html`] for a page at `path` that the page-level SEO audits find nothing
+    /// wrong with: `body`, then on lines of its own (so the body's lines and columns stay
+    /// as written) a language, a title and a description of its own, a canonical link to
+    /// itself and an `<h1>`.
+    pub fn page(path: &str, body: impl AsRef<str>) -> Route {
+        Route::html(format!(
+            "{}\n<html lang=\"en\"><title>Page {path}</title>\n\
+             <meta name=\"description\" content=\"What {path} is about\">\n\
+             <link rel=\"canonical\" href=\"{{origin}}{path}\"><h1>{path}</h1>\n",
+            body.as_ref()
+        ))
+    }
+
     /// A response with this status, no headers and an empty body.
     pub fn status(code: u16) -> Route {
         Route {

@@ -29,19 +29,19 @@ fn problem_site() -> TestServer {
 <a href="/a.html"><img src="/logo.png"></a>
 "##;
     TestServer::start(vec![
-        ("/", Route::html(index)),
-        ("/a.html", Route::html(r#"<a href="/deep1.html">deeper</a>"#)),
-        ("/deep1.html", Route::html(r#"<a href="/deep2.html">deeper</a>"#)),
-        ("/deep2.html", Route::html(r#"<a href="/deep3.html">deeper</a>"#)),
-        ("/deep3.html", Route::html(r#"<a href="/">home</a>"#)),
-        ("/b.html", Route::html(r#"<h2 id="intro">Intro</h2><a href="/">home</a>"#)),
-        ("/c.html", Route::html("<p>C</p>")),
+        ("/", Route::page("/", index)),
+        ("/a.html", Route::page("/a.html", r#"<a href="/deep1.html">deeper</a>"#)),
+        ("/deep1.html", Route::page("/deep1.html", r#"<a href="/deep2.html">deeper</a>"#)),
+        ("/deep2.html", Route::page("/deep2.html", r#"<a href="/deep3.html">deeper</a>"#)),
+        ("/deep3.html", Route::page("/deep3.html", r#"<a href="/">home</a>"#)),
+        ("/b.html", Route::page("/b.html", r#"<h2 id="intro">Intro</h2><a href="/">home</a>"#)),
+        ("/c.html", Route::page("/c.html", "<p>C</p>")),
         ("/old.html", Route::redirect(301, "/a.html")),
         ("/r1", Route::redirect(302, "/r2")),
         ("/r2", Route::redirect(301, "/b.html")),
         (
             "/busy.html",
-            Route::html("<p>busy, then fine</p>").first(
+            Route::page("/busy.html", "<p>busy, then fine</p>").first(
                 1,
                 Route::status(429)
                     .header("Retry-After", "1")
@@ -50,7 +50,7 @@ fn problem_site() -> TestServer {
             ),
         ),
         ("/doc.pdf", Route::html("%PDF-1.4").content_type("application/pdf")),
-        ("/private/secret.html", Route::html("<p>secret</p>")),
+        ("/private/secret.html", Route::page("/private/secret.html", "<p>secret</p>")),
         (
             "/robots.txt",
             Route::html("User-agent: *\nDisallow: /private/\n").content_type("text/plain"),
@@ -63,7 +63,7 @@ fn problem_site() -> TestServer {
             )
             .content_type("application/xml"),
         ),
-        ("/orphan.html", Route::html(r#"<a href="/">home</a>"#)),
+        ("/orphan.html", Route::page("/orphan.html", r#"<a href="/">home</a>"#)),
     ])
 }
 
@@ -140,6 +140,7 @@ fn every_audit_finds_its_problem_where_it_is() {
         ("missing-fragment", "/b.html#nowhere", 4),
         ("non-crawlable-link", "javascript:void(0)", 8),
         ("generic-link-text", "/c.html", 9),
+        ("image-missing-alt", "/logo.png", 16),
         ("unsafe-blank-target", "/c.html", 10),
         ("internal-nofollow", "/c.html", 11),
         ("empty-link-text", "/a.html", 16),
@@ -322,7 +323,7 @@ fn rating_is_traceable_to_findings() {
         (100.0 - lost - score).abs() < 0.3,
         "{score} + {lost} != 100"
     );
-    // One broken link: half of its audit's 30 points.
+    // One broken link: half of its audit's 21 points.
     let broken = home["deductions"]
         .as_array()
         .unwrap()
@@ -331,7 +332,7 @@ fn rating_is_traceable_to_findings() {
         .unwrap();
     assert_eq!(
         (broken["findings"].as_u64(), broken["points"].as_f64()),
-        (Some(1), Some(15.0))
+        (Some(1), Some(10.5))
     );
     let pages: BTreeMap<&str, f64> = rating["pages"]
         .as_array()
@@ -375,7 +376,7 @@ fn every_format_renders_the_same_crawl() {
     };
     let md = run("markdown");
     assert!(md.starts_with(&format!("# Link audit of {url}")), "{md}");
-    assert!(md.contains("| Broken links | error | 30 | 1 |"), "{md}");
+    assert!(md.contains("| Broken links | error | 21 | 1 |"), "{md}");
 
     let csv = run("csv");
     let mut lines = csv.lines();
@@ -461,7 +462,10 @@ fn fail_on_sets_the_exit_code() {
         "{}",
         out.stderr
     );
-    let clean = TestServer::start(vec![("/", Route::html(r#"<a href="/">Home page</a>"#))]);
+    let clean = TestServer::start(vec![(
+        "/",
+        Route::page("/", r#"<a href="/">Home page</a>"#),
+    )]);
     let out = hc(&["crawl", "--quiet", "--fail-on", "notice", &clean.url("/")]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }

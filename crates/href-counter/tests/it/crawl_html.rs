@@ -17,7 +17,8 @@ fn html_site() -> TestServer {
     TestServer::start(vec![
         (
             "/",
-            Route::html(
+            Route::page(
+                "/",
                 r#"<!doctype html><title>home</title>
 <a href="/a.html">Section A</a>
 <a href="/b.html">Section B</a>
@@ -30,24 +31,29 @@ fn html_site() -> TestServer {
         ),
         (
             "/a.html",
-            Route::html(
+            Route::page(
+                "/a.html",
                 r#"<a href="/c.html">Section C</a>
 <a href="/gone.html?a=1&amp;b=2">Gone with a query</a>"#,
             ),
         ),
         (
             "/b.html",
-            Route::html(
+            Route::page(
+                "/b.html",
                 r#"<a href="/">Home page</a>
 <a href="/c.html">Section C</a>
 <a href="/old.html">Old page</a>
 <a href="/doc.pdf">The PDF</a>"#,
             ),
         ),
-        ("/c.html", Route::html(r#"<a href="/d.html">Section D</a>"#)),
-        ("/d.html", Route::html("<p>the end</p>")),
+        (
+            "/c.html",
+            Route::page("/c.html", r#"<a href="/d.html">Section D</a>"#),
+        ),
+        ("/d.html", Route::page("/d.html", "<p>the end</p>")),
         ("/moved", Route::redirect(301, "/e.html")),
-        ("/e.html", Route::html("<p>moved here</p>")),
+        ("/e.html", Route::page("/e.html", "<p>moved here</p>")),
         ("/old.html", Route::status(410)),
         (
             "/doc.pdf",

@@ -1,8 +1,10 @@
-//! The link audit of a crawl: what is wrong with a site's links, where, and how to fix it.
+//! The audit of a crawl: what is wrong with a site's links and pages, where, and how to fix
+//! it.
 //!
 //! Each [`Audit`] is one check with a severity, a weight in the rating (see
 //! [`crate::rating`] and `docs/rating.md`) and a fix in words. Findings point at the page the
-//! problem is on and, for link problems, the link: its target, line, column and text.
+//! problem is on and, for link problems, the link: its target, line, column and text; page
+//! problems (`page`) point at the tag concerned, when there is one.
 
 use std::borrow::Cow;
 
@@ -14,6 +16,7 @@ use crate::crawl::{Crawl, Fragments, Visit};
 use crate::url::escape_at;
 
 mod link_text;
+mod page;
 
 pub use link_text::is_generic_text;
 
@@ -73,6 +76,46 @@ pub enum Audit {
     OrphanPage,
     /// A page more clicks from the start than visitors go.
     DeepPage,
+    /// A page without `<title>`.
+    TitleMissing,
+    /// A `<title>` with no text.
+    TitleEmpty,
+    /// A title that other indexable pages have too.
+    TitleDuplicate,
+    /// A title longer than search results show.
+    TitleTooLong,
+    /// A page without a meta description (or an empty one).
+    DescriptionMissing,
+    /// A meta description that other indexable pages have too.
+    DescriptionDuplicate,
+    /// A page without `<h1>`.
+    H1Missing,
+    /// A page with several `<h1>`.
+    H1Multiple,
+    /// An `<img>` without `alt` attribute.
+    ImageMissingAlt,
+    /// A page without `<link rel=canonical>`.
+    CanonicalMissing,
+    /// A canonical link with a relative URL.
+    CanonicalRelative,
+    /// A canonical link to a redirect, an error, a non-HTML or a noindex page, or to nothing.
+    CanonicalTarget,
+    /// A canonical link to a page whose own canonical is elsewhere.
+    CanonicalChain,
+    /// An `hreflang` alternate with an invalid language code or URL.
+    HreflangInvalid,
+    /// An `hreflang` alternate whose page does not link back.
+    HreflangNoReturn,
+    /// `hreflang` alternates that do not include the page itself.
+    HreflangNoSelf,
+    /// `hreflang` alternates without `x-default`.
+    HreflangNoXDefault,
+    /// A noindex page listed in the sitemap.
+    SitemapNoindex,
+    /// A page listed in the sitemap whose canonical URL is another.
+    SitemapNonCanonical,
+    /// `<html>` without `lang`.
+    LangMissing,
 }
 
 /// More links than this on one page is a finding.
@@ -81,9 +124,13 @@ pub const MAX_LINKS: usize = 250;
 /// Pages more link hops than this from the seed are a finding.
 pub const MAX_DEPTH: u32 = 3;
 
+/// Titles longer than this many characters are cut in search results (Google shows about
+/// 600 pixels, 50 to 60 characters).
+pub const MAX_TITLE_CHARS: usize = 60;
+
 impl Audit {
     /// Every audit, in report order.
-    pub const ALL: [Audit; 14] = [
+    pub const ALL: [Audit; 34] = [
         Audit::BrokenLink,
         Audit::Redirect,
         Audit::RedirectChain,
@@ -98,6 +145,26 @@ impl Audit {
         Audit::TooManyLinks,
         Audit::OrphanPage,
         Audit::DeepPage,
+        Audit::TitleMissing,
+        Audit::TitleEmpty,
+        Audit::TitleDuplicate,
+        Audit::TitleTooLong,
+        Audit::DescriptionMissing,
+        Audit::DescriptionDuplicate,
+        Audit::H1Missing,
+        Audit::H1Multiple,
+        Audit::ImageMissingAlt,
+        Audit::CanonicalMissing,
+        Audit::CanonicalRelative,
+        Audit::CanonicalTarget,
+        Audit::CanonicalChain,
+        Audit::HreflangInvalid,
+        Audit::HreflangNoReturn,
+        Audit::HreflangNoSelf,
+        Audit::HreflangNoXDefault,
+        Audit::SitemapNoindex,
+        Audit::SitemapNonCanonical,
+        Audit::LangMissing,
     ];
 
     /// The id used in reports (`broken-link`...).
@@ -117,21 +184,73 @@ impl Audit {
             Audit::TooManyLinks => "too-many-links",
             Audit::OrphanPage => "orphan-page",
             Audit::DeepPage => "deep-page",
+            Audit::TitleMissing => "title-missing",
+            Audit::TitleEmpty => "title-empty",
+            Audit::TitleDuplicate => "title-duplicate",
+            Audit::TitleTooLong => "title-too-long",
+            Audit::DescriptionMissing => "description-missing",
+            Audit::DescriptionDuplicate => "description-duplicate",
+            Audit::H1Missing => "h1-missing",
+            Audit::H1Multiple => "h1-multiple",
+            Audit::ImageMissingAlt => "image-missing-alt",
+            Audit::CanonicalMissing => "canonical-missing",
+            Audit::CanonicalRelative => "canonical-relative",
+            Audit::CanonicalTarget => "canonical-target",
+            Audit::CanonicalChain => "canonical-chain",
+            Audit::HreflangInvalid => "hreflang-invalid",
+            Audit::HreflangNoReturn => "hreflang-no-return",
+            Audit::HreflangNoSelf => "hreflang-no-self",
+            Audit::HreflangNoXDefault => "hreflang-no-x-default",
+            Audit::SitemapNoindex => "sitemap-noindex",
+            Audit::SitemapNonCanonical => "sitemap-non-canonical",
+            Audit::LangMissing => "lang-missing",
         }
     }
 
-    /// Whether its findings are about a page itself (one at most a page), not its links.
+    /// Whether its findings are about a page itself (one at most a page), not its links or
+    /// other elements (images, alternates), which may be many on a page.
     pub fn is_about_pages(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            Audit::TooManyLinks | Audit::OrphanPage | Audit::DeepPage
+            Audit::BrokenLink
+                | Audit::Redirect
+                | Audit::RedirectChain
+                | Audit::InsecureLink
+                | Audit::MissingFragment
+                | Audit::NonCrawlableLink
+                | Audit::SelfLink
+                | Audit::GenericLinkText
+                | Audit::EmptyLinkText
+                | Audit::UnsafeBlankTarget
+                | Audit::InternalNofollow
+                | Audit::ImageMissingAlt
+                | Audit::HreflangInvalid
+                | Audit::HreflangNoReturn
         )
     }
 
     /// How bad a finding of this audit is.
     pub fn severity(self) -> Severity {
         match self {
-            Audit::BrokenLink => Severity::Error,
+            Audit::BrokenLink | Audit::TitleMissing | Audit::TitleEmpty => Severity::Error,
+            Audit::TitleDuplicate
+            | Audit::DescriptionMissing
+            | Audit::DescriptionDuplicate
+            | Audit::H1Missing
+            | Audit::ImageMissingAlt
+            | Audit::CanonicalTarget
+            | Audit::CanonicalChain
+            | Audit::HreflangInvalid
+            | Audit::HreflangNoReturn
+            | Audit::SitemapNoindex
+            | Audit::SitemapNonCanonical
+            | Audit::LangMissing => Severity::Warning,
+            Audit::TitleTooLong
+            | Audit::H1Multiple
+            | Audit::CanonicalMissing
+            | Audit::CanonicalRelative
+            | Audit::HreflangNoSelf
+            | Audit::HreflangNoXDefault => Severity::Notice,
             Audit::Redirect
             | Audit::RedirectChain
             | Audit::InsecureLink
@@ -165,6 +284,26 @@ impl Audit {
             Audit::TooManyLinks => "Pages with too many links",
             Audit::OrphanPage => "Orphan pages",
             Audit::DeepPage => "Pages too many clicks deep",
+            Audit::TitleMissing => "Pages without a title",
+            Audit::TitleEmpty => "Empty titles",
+            Audit::TitleDuplicate => "Titles shared by several pages",
+            Audit::TitleTooLong => "Titles too long for search results",
+            Audit::DescriptionMissing => "Pages without a meta description",
+            Audit::DescriptionDuplicate => "Meta descriptions shared by several pages",
+            Audit::H1Missing => "Pages without an <h1>",
+            Audit::H1Multiple => "Pages with several <h1>",
+            Audit::ImageMissingAlt => "Images without alt text",
+            Audit::CanonicalMissing => "Pages without a canonical URL",
+            Audit::CanonicalRelative => "Relative canonical URLs",
+            Audit::CanonicalTarget => "Canonical URLs to a redirect, an error or a noindex page",
+            Audit::CanonicalChain => "Canonical URLs to a page with another canonical",
+            Audit::HreflangInvalid => "Invalid hreflang alternates",
+            Audit::HreflangNoReturn => "hreflang alternates that do not link back",
+            Audit::HreflangNoSelf => "hreflang sets without the page itself",
+            Audit::HreflangNoXDefault => "hreflang sets without x-default",
+            Audit::SitemapNoindex => "noindex pages in the sitemap",
+            Audit::SitemapNonCanonical => "Non-canonical pages in the sitemap",
+            Audit::LangMissing => "Pages without a language (<html lang>)",
         }
     }
 
@@ -212,6 +351,63 @@ impl Audit {
             }
             Audit::DeepPage => {
                 "Link to the page from a page closer to the start (home, section index, hub pages)."
+            }
+            Audit::TitleMissing | Audit::TitleEmpty => {
+                "Give the page a <title> that says what it is: it is the headline of its search result and its tab's name."
+            }
+            Audit::TitleDuplicate => {
+                "Give each page its own title: pages that share one compete for the same searches, and readers cannot tell them apart."
+            }
+            Audit::TitleTooLong => {
+                "Keep titles under about 60 characters, the important words first: search results cut the rest."
+            }
+            Audit::DescriptionMissing => {
+                "Add <meta name=\"description\" content=\"…\"> summing the page up in a sentence or two: search engines show it under the title."
+            }
+            Audit::DescriptionDuplicate => {
+                "Write a description for each page: a shared one tells searchers nothing about which page is which."
+            }
+            Audit::H1Missing => {
+                "Give the page one <h1> naming its subject: readers, screen readers and crawlers look for it."
+            }
+            Audit::H1Multiple => {
+                "Keep one <h1> per page and make the other headings <h2>…<h6>, so the outline shows what the page is about."
+            }
+            Audit::ImageMissingAlt => {
+                "Add an alt attribute: words for an image that informs, alt=\"\" for one that only decorates."
+            }
+            Audit::CanonicalMissing => {
+                "Add a <link rel=\"canonical\"> to the page's preferred absolute URL, so that its variants (query strings, tracking parameters) count as one page."
+            }
+            Audit::CanonicalRelative => {
+                "Write the canonical URL in full (https://host/path): a relative one is easy to get wrong and read against the wrong base."
+            }
+            Audit::CanonicalTarget => {
+                "Point the canonical link at the final, indexable HTML page that answers 200."
+            }
+            Audit::CanonicalChain => {
+                "Point the canonical link straight at the page that names itself as canonical."
+            }
+            Audit::HreflangInvalid => {
+                "Use an ISO 639-1 language code, optionally with an ISO 3166-1 region (en, en-GB, pt-BR), or x-default, and an absolute URL."
+            }
+            Audit::HreflangNoReturn => {
+                "List this page among the alternates of the other page too: search engines ignore hreflang pairs that are not confirmed both ways."
+            }
+            Audit::HreflangNoSelf => {
+                "Include the page itself in its hreflang set, with its own language."
+            }
+            Audit::HreflangNoXDefault => {
+                "Add an x-default alternate for visitors whose language none of the versions matches."
+            }
+            Audit::SitemapNoindex => {
+                "Drop noindex pages from the sitemap, or remove noindex: the sitemap asks for indexing, the page refuses it."
+            }
+            Audit::SitemapNonCanonical => {
+                "List canonical URLs only in the sitemap: the other variants waste crawl budget and blur which URL counts."
+            }
+            Audit::LangMissing => {
+                "Set the page's language on <html lang=\"…\">: screen readers pick their voice from it, search engines their audience."
             }
         }
     }
@@ -302,6 +498,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     } else {
         audit_parts(parts, &audit_part)
     };
+    page::audit_pages(crawl, &mut findings);
     findings.sort_unstable_by(|a, b| {
         (&a.page, a.line, a.column, a.audit, &a.target, &a.detail)
             .cmp(&(&b.page, b.line, b.column, b.audit, &b.target, &b.detail))
@@ -472,7 +669,7 @@ fn link_finding(audit: Audit, page: &str, edge: &Edge, links: &Links, detail: St
     }
 }
 
-fn page_finding(audit: Audit, visit: &Visit, detail: String) -> Finding {
+pub(super) fn page_finding(audit: Audit, visit: &Visit, detail: String) -> Finding {
     Finding {
         audit,
         severity: audit.severity(),

@@ -304,6 +304,25 @@ impl State {
                 self.frontier
                     .enqueue(&mut self.links, target, depth, Some(&visit.url));
             }
+            // The page-level audits judge the pages a canonical or hreflang link names, which
+            // no anchor may lead to.
+            if let Some(seo) = visit
+                .page
+                .as_ref()
+                .filter(|_| !visit.nofollow)
+                .map(|p| &p.seo)
+            {
+                let named = seo
+                    .canonical
+                    .iter()
+                    .chain(seo.hreflang.iter().map(|a| &a.link));
+                for url in named.filter_map(|l| l.url.as_deref()) {
+                    if let Ok(url) = Url::parse(url) {
+                        self.frontier
+                            .enqueue(&mut self.links, url, depth, Some(&visit.url));
+                    }
+                }
+            }
         }
         self.fresh.push((visit, parsed));
     }

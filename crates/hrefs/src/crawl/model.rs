@@ -9,6 +9,7 @@ use super::limits::{Cut, Ending};
 use crate::compat::CompatCounts;
 use crate::fetch::FetchError;
 use crate::report::{Hop, KindCounts};
+use crate::seo::PageSeo;
 
 /// What the crawl does with a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +174,9 @@ pub struct PageSummary {
     pub charset: String,
     /// Body bytes (decompressed).
     pub bytes: u64,
+    /// What the page-level SEO audits read.
+    #[serde(flatten)]
+    pub seo: PageSeo,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -12,6 +12,7 @@ use crate::fetch::{FetchError, Fetcher, Response};
 use crate::page::{self, HtmlPage, PageOptions, Purpose};
 use crate::report::{Hop, PageLinks};
 use crate::robots::Robots;
+use crate::seo::PageSeo;
 use crate::url::{normalize, Site};
 
 /// A URL waiting in the frontier.
@@ -173,6 +174,12 @@ pub(super) async fn visit(
 }
 
 fn summary(page: &HtmlPage) -> PageSummary {
+    let base = page
+        .links
+        .base
+        .as_ref()
+        .or(page.origin.url.as_ref())
+        .expect("a page read from the web has its URL");
     PageSummary {
         counts: page.counts,
         links: page.links.len() as u64,
@@ -181,6 +188,7 @@ fn summary(page: &HtmlPage) -> PageSummary {
         base: page.links.base.as_ref().map(Url::to_string),
         charset: page.links.encoding.name().to_ascii_lowercase(),
         bytes: page.facts.bytes,
+        seo: PageSeo::from_facts(&page.facts.seo, page.links.encoding, base),
     }
 }
 

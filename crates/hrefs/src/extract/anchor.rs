@@ -167,7 +167,9 @@ pub(super) fn attr_value(raw: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-pub(super) fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
+/// Decodes raw text from `encoding`, resolves its entities and collapses its whitespace into
+/// `out`.
+pub(crate) fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut String) {
     // Most link text has no character reference and is ASCII, which reads the same in every
     // ASCII-compatible encoding, or UTF-8 in a UTF-8 page (a heading's "¶" link), and has its
     // words one space apart already: then it is copied as it is.

@@ -6,12 +6,13 @@
 //! a capped amount of anchor text are kept, never the page.
 //!
 //! Besides anchors it notes the page facts later stages need: the first `<base href>`, the
-//! `<meta>` charset and robots directives, and (on request) the ids that `#fragment` links can
-//! target.
+//! `<meta>` charset and robots directives, and on request the ids that `#fragment` links can
+//! target and what the SEO audits read (`seo`).
 
 mod anchor;
 mod anchor_log;
 mod entity_table;
+mod seo;
 mod tokenizer;
 mod unescape;
 
@@ -21,12 +22,11 @@ use std::ops::Range;
 use anchor::{attr_value, OpenAnchor};
 use tokenizer::{Interest, Name, TokenSink, Tokenizer, ID};
 
-// tests.rs checks the text decoding through its `use super::*`.
-#[cfg(test)]
-use anchor::decode_text;
+pub(crate) use anchor::decode_text;
 
 pub use anchor::Anchor;
 pub use anchor_log::AnchorLog;
+pub use seo::{SeoFacts, Spot, MAX_ALTERNATES, MAX_IMAGES};
 pub(crate) use unescape::unescape;
 
 // The tag and attribute names extraction looks for.
@@ -35,13 +35,22 @@ const ALT: Name = Name::known(b"alt");
 const BASE: Name = Name::known(b"base");
 const CHARSET: Name = Name::known(b"charset");
 const CONTENT: Name = Name::known(b"content");
+const H1: Name = Name::known(b"h1");
 const HREF: Name = Name::known(b"href");
+const HREFLANG: Name = Name::known(b"hreflang");
+const HTML: Name = Name::known(b"html");
 const HTTP_EQUIV: Name = Name::known(b"http-equiv");
 const IMG: Name = Name::known(b"img");
+const LANG: Name = Name::known(b"lang");
+const LINK: Name = Name::known(b"link");
 const META: Name = Name::known(b"meta");
 const NAME: Name = Name::known(b"name");
 const REL: Name = Name::known(b"rel");
+const ROLE: Name = Name::known(b"role");
+const SRC: Name = Name::known(b"src");
+const SVG: Name = Name::known(b"svg");
 const TARGET: Name = Name::known(b"target");
+const TITLE: Name = Name::known(b"title");
 /// Elements whose text is code, not words: a link whose text is all inside them names an
 /// identifier (`continue`, `start`), which is not generic link text.
 const CODE: [Name; 5] = [
@@ -63,6 +72,8 @@ pub struct ExtractOptions {
     pub anchor_details: bool,
     /// Keep the `id`s (and `<a name>`s) of the page, the targets of `#fragment` links.
     pub fragment_targets: bool,
+    /// Note what the page-level SEO audits read ([`SeoFacts`]), with positions.
+    pub seo: bool,
 }
 
 /// Facts about the page noticed while extracting.
@@ -76,6 +87,8 @@ pub struct PageFacts {
     pub meta_robots: Option<String>,
     /// Every `id` and `<a name>` (only with [`ExtractOptions::fragment_targets`]).
     pub fragment_targets: Vec<String>,
+    /// What the SEO audits read (only with [`ExtractOptions::seo`]).
+    pub seo: SeoFacts,
     /// Bytes of input seen.
     pub bytes: u64,
 }
@@ -90,7 +103,7 @@ impl Extractor {
     /// A new extractor collecting what `options` ask for.
     pub fn new(options: ExtractOptions) -> Self {
         Extractor {
-            tokenizer: Tokenizer::new(options.anchor_details),
+            tokenizer: Tokenizer::new(options.anchor_details || options.seo),
             collector: Collector {
                 options,
                 ..Collector::default()
@@ -138,6 +151,11 @@ enum Tag {
     Base,
     Meta,
     Img,
+    Html,
+    Title,
+    H1,
+    Link,
+    Svg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -151,6 +169,10 @@ enum Attr {
     Content,
     MetaName,
     Alt,
+    Src,
+    Role,
+    Lang,
+    Hreflang,
 }
 
 #[derive(Default)]
@@ -165,6 +187,12 @@ struct Collector {
     /// Attribute values of tags other than `<a>`.
     scratch: Vec<u8>,
     values: Vec<(Attr, Range<usize>)>,
+    /// Where the current tag other than `<a>` is, when its position was asked for.
+    at: (u64, u64),
+    /// Inside the page's `<title>`, whose text goes to the facts.
+    in_title: bool,
+    /// How many `<svg>` elements are open: their `<title>`s are not the page's.
+    svg_depth: u32,
     facts: PageFacts,
 }
 
@@ -178,7 +206,17 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         self.c.pending
     }
 
+    fn wants_raw_text(&self) -> bool {
+        self.c.in_title
+    }
+
     fn text(&mut self, piece: &[u8]) {
+        if self.c.in_title {
+            if let Some(title) = &mut self.c.facts.seo.title {
+                title.extend(piece);
+            }
+            return;
+        }
         let anchor = &mut self.c.anchor;
         if piece.iter().any(|b| !b.is_ascii_whitespace()) {
             if anchor.code_depth > 0 {
@@ -220,14 +258,19 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 c.anchor.clear();
                 Tag::Anchor
             }
+        } else if c.options.seo && end {
+            c.seo_end_tag(name);
+            return Interest::Skip;
         } else if end {
             return Interest::Skip;
         } else if name.is(BASE) {
             Tag::Base
         } else if name.is(META) {
             Tag::Meta
-        } else if name.is(IMG) && c.pending {
+        } else if name.is(IMG) && (c.pending || c.options.seo) {
             Tag::Img
+        } else if let Some(tag) = c.seo_start_tag(name) {
+            tag
         } else if c.options.fragment_targets {
             Tag::Other
         } else {
@@ -238,14 +281,22 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
         c.scratch.clear();
         match tag {
             Tag::Anchor if c.options.anchor_details => Interest::AttributesAndPosition,
+            Tag::Meta | Tag::Img | Tag::Title | Tag::H1 | Tag::Link if c.options.seo => {
+                Interest::AttributesAndPosition
+            }
             Tag::Other => Interest::Ids,
             _ => Interest::Attributes,
         }
     }
 
     fn tag_position(&mut self, line: u64, column: u64) {
-        self.c.anchor.line = line;
-        self.c.anchor.column = column;
+        let c = &mut *self.c;
+        if c.tag == Tag::Anchor {
+            c.anchor.line = line;
+            c.anchor.column = column;
+        } else {
+            c.at = (line, column);
+        }
     }
 
     fn attr_start(&mut self, name: &Name) -> bool {
@@ -262,6 +313,12 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
             Tag::Meta if name.is(CONTENT) => Attr::Content,
             Tag::Meta if name.is(NAME) => Attr::MetaName,
             Tag::Img if name.is(ALT) => Attr::Alt,
+            Tag::Img if name.is(SRC) => Attr::Src,
+            Tag::Img if name.is(ROLE) => Attr::Role,
+            Tag::Link if name.is(REL) => Attr::Rel,
+            Tag::Link if name.is(HREF) => Attr::Href,
+            Tag::Link if name.is(HREFLANG) => Attr::Hreflang,
+            Tag::Html if name.is(LANG) => Attr::Lang,
             Tag::AnchorEnd => return false,
             _ if frag && name.is(ID) => Attr::Id,
             _ => return false,
@@ -328,8 +385,8 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                 }
             }
             Tag::Meta => c.note_meta(),
-            Tag::Img => {
-                if let Some(alt) = c.value(Attr::Alt) {
+            Tag::Img => match c.value(Attr::Alt) {
+                Some(alt) if c.pending => {
                     let alt = alt.into_owned();
                     let a = &mut c.anchor.alt;
                     if !a.is_empty() {
@@ -338,6 +395,35 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
                     let room = MAX_TEXT.saturating_sub(a.len());
                     a.extend_from_slice(&alt[..alt.len().min(room)]);
                 }
+                Some(_) => {}
+                None if c.options.seo => c.note_image_without_alt(),
+                None => {}
+            },
+            Tag::Title => {
+                c.facts.seo.title = Some(Spot::new(b"", c.at));
+                c.in_title = true;
+            }
+            Tag::H1 => {
+                let at = c.at;
+                c.facts.seo.note_h1(at);
+            }
+            Tag::Link => {
+                let rel = c.value(Attr::Rel).map(Cow::into_owned).unwrap_or_default();
+                let href = c.value(Attr::Href).map(Cow::into_owned);
+                let hreflang = c.value(Attr::Hreflang).map(Cow::into_owned);
+                let at = c.at;
+                c.facts
+                    .seo
+                    .note_link(&rel, href.as_deref(), hreflang.as_deref(), at);
+            }
+            Tag::Html => {
+                c.facts.seo.html_seen = true;
+                c.facts.seo.lang = c.value(Attr::Lang).map(Cow::into_owned);
+            }
+            Tag::Svg => {
+                if !self_closing {
+                    c.svg_depth = c.svg_depth.saturating_add(1);
+                }
             }
             Tag::Other => {}
         }
@@ -345,6 +431,54 @@ impl<F: FnMut(&Anchor)> TokenSink for Sink<'_, F> {
 }
 
 impl Collector {
+    /// The tag the SEO facts want from a start tag named `name` (only with
+    /// [`ExtractOptions::seo`]).
+    fn seo_start_tag(&self, name: &Name) -> Option<Tag> {
+        if !self.options.seo {
+            return None;
+        }
+        let seo = &self.facts.seo;
+        if name.is(H1) {
+            Some(Tag::H1)
+        } else if name.is(LINK) {
+            Some(Tag::Link)
+        } else if name.is(TITLE) && seo.title.is_none() && self.svg_depth == 0 {
+            Some(Tag::Title)
+        } else if name.is(SVG) {
+            Some(Tag::Svg)
+        } else if name.is(HTML) && !seo.html_seen {
+            Some(Tag::Html)
+        } else {
+            None
+        }
+    }
+
+    /// The end tags the SEO facts follow: the title's (its text is complete) and inline
+    /// SVG's.
+    fn seo_end_tag(&mut self, name: &Name) {
+        if name.is(TITLE) {
+            self.in_title = false;
+        } else if name.is(SVG) {
+            self.svg_depth = self.svg_depth.saturating_sub(1);
+        }
+    }
+
+    fn note_image_without_alt(&mut self) {
+        // role=presentation (or none) marks an image as decoration, as an empty alt does.
+        let decoration = self.value(Attr::Role).is_some_and(|r| {
+            let r = r.trim_ascii();
+            r.eq_ignore_ascii_case(b"presentation") || r.eq_ignore_ascii_case(b"none")
+        });
+        if !decoration {
+            let src = self
+                .value(Attr::Src)
+                .map(Cow::into_owned)
+                .unwrap_or_default();
+            let at = self.at;
+            self.facts.seo.note_image_without_alt(&src, at);
+        }
+    }
+
     /// Where the current tag's wanted attribute values go.
     fn buf(&mut self) -> &mut Vec<u8> {
         if self.tag == Tag::Anchor {
@@ -399,11 +533,19 @@ impl Collector {
                     .and_then(|c| crate::charset::from_content_type(&c));
             }
         }
+        let name = text(self.value(Attr::MetaName));
+        let name = name.as_deref().map(str::trim);
         if self.facts.meta_robots.is_none()
-            && text(self.value(Attr::MetaName))
-                .is_some_and(|n| n.trim().eq_ignore_ascii_case("robots"))
+            && name.is_some_and(|n| n.eq_ignore_ascii_case("robots"))
         {
             self.facts.meta_robots = text(self.value(Attr::Content));
+        }
+        if self.options.seo
+            && self.facts.seo.description.is_none()
+            && name.is_some_and(|n| n.eq_ignore_ascii_case("description"))
+        {
+            let content = self.value(Attr::Content).map(Cow::into_owned);
+            self.facts.seo.description = Some(Spot::new(&content.unwrap_or_default(), self.at));
         }
     }
 }

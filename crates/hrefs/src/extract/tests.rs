@@ -66,6 +66,7 @@ fn extract_all_ways(input: &[u8], options: ExtractOptions) -> Vec<Seen> {
         );
         assert_eq!(got_facts.base_href, facts.base_href);
         assert_eq!(got_facts.fragment_targets, facts.fragment_targets);
+        assert_eq!(got_facts.seo, facts.seo, "split at byte {at}");
     }
     let seed = 0x9E37_79B9_7F4A_7C15 ^ input.len() as u64;
     let mut rng = Rng::new(seed);
@@ -77,6 +78,7 @@ fn extract_all_ways(input: &[u8], options: ExtractOptions) -> Vec<Seen> {
             got_facts.fragment_targets, facts.fragment_targets,
             "random chunks, seed {seed:#x}"
         );
+        assert_eq!(got_facts.seo, facts.seo, "random chunks, seed {seed:#x}");
     }
     whole
 }
@@ -317,6 +319,7 @@ fn anchor_details_positions_and_facts() {
     let opts = ExtractOptions {
         anchor_details: true,
         fragment_targets: true,
+        seo: true,
     };
     let seen = extract_all_ways(html.as_bytes(), opts);
     let texts: Vec<(&str, u64, u64)> = seen
@@ -355,6 +358,7 @@ fn ids_in_every_form() {
     let opts = ExtractOptions {
         anchor_details: true,
         fragment_targets: true,
+        seo: true,
     };
     extract_all_ways(html.as_bytes(), opts);
     let (_, facts) = run(&[html.as_bytes()], opts);
@@ -373,6 +377,7 @@ fn image_alt_and_rel() {
         ExtractOptions {
             anchor_details: true,
             fragment_targets: false,
+            seo: true,
         },
         &mut |a| {
             got.push((
@@ -405,6 +410,7 @@ fn link_text_that_is_all_code() {
         ExtractOptions {
             anchor_details: true,
             fragment_targets: true,
+            seo: true,
         },
         &mut |a| got.push(a.is_code()),
     );
@@ -424,6 +430,7 @@ fn garbage_never_panics() {
             ExtractOptions {
                 anchor_details: true,
                 fragment_targets: true,
+                seo: true,
             },
         );
     }
@@ -482,4 +489,23 @@ fn text_fast_path_agrees_with_collapsing() {
             assert_eq!(out, format!("before|{}", words.join(" ")), "{raw:?}");
         }
     }
+}
+
+#[test]
+fn seo_facts_are_the_same_however_the_page_is_cut() {
+    let html = b"<html lang=fr><title>A &amp; </ti </TITLE ><svg><title>x</title></svg>\
+        <meta name=description content='d'><link rel=canonical href=/c>\
+        <link rel='alternate' hreflang=en href=/en><h1>a</h1><a href=/x><img src=i></a><h1>";
+    let options = ExtractOptions {
+        anchor_details: true,
+        fragment_targets: true,
+        seo: true,
+    };
+    extract_all_ways(html, options);
+    let facts = extract(html, options, &mut |_| {});
+    let title = facts.seo.title.as_ref().unwrap();
+    assert_eq!(title.value, b"A &amp; </ti ");
+    assert_eq!(facts.seo.h1, 2);
+    assert_eq!(facts.seo.images_without_alt, 1);
+    assert_eq!(facts.seo.alternates.len(), 1);
 }

@@ -60,7 +60,9 @@ fn raw_tags_of_len(len: usize) -> &'static [(Name, &'static [u8])] {
 /// lower-casing needs a dozen operations). That maps `A..=Z` to `a..=z`, keeps `a..=z` and
 /// '-', and maps every other byte outside them, except '\r' which becomes '-'; names never hold
 /// a '\r' (whitespace ends them). So a name folds to a known name made of `a..=z` and '-'
-/// exactly when it equals it ASCII-case-insensitively, as Go's lower-casing decides.
+/// exactly when it equals it ASCII-case-insensitively, as Go's lower-casing decides. Digits
+/// (`h1`) fold to themselves too, as does the control byte 0x20 below each: "h\x11" reads as
+/// `h1`, which only matters to a page that wants it to.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Name {
     word: u128,
@@ -82,14 +84,15 @@ static LOW_BYTES: [u128; NAME_CAP + 1] = {
 };
 
 impl Name {
-    /// The name `s` (`a..=z` and '-' only, at most [`NAME_CAP`] bytes), for comparisons.
+    /// The name `s` (`a..=z`, `0..=9` and '-' only, at most [`NAME_CAP`] bytes), for
+    /// comparisons.
     pub(crate) const fn known(s: &[u8]) -> Name {
         assert!(s.len() <= NAME_CAP);
         let mut word = 0u128;
         let mut i = 0;
         while i < s.len() {
             assert!(
-                s[i].is_ascii_lowercase() || s[i] == b'-',
+                s[i].is_ascii_lowercase() || s[i].is_ascii_digit() || s[i] == b'-',
                 "not a foldable name"
             );
             word |= (s[i] as u128) << (8 * i);
@@ -156,7 +159,10 @@ pub(crate) enum Interest {
 pub(crate) trait TokenSink {
     /// Whether text between tags is wanted now (cheap: called for every text run).
     fn wants_text(&self) -> bool;
-    /// A piece of text outside tags (raw, not entity-decoded).
+    /// Whether the text of a raw-text element other than `<script>` (`<title>`, `<style>`,
+    /// `<textarea>`...) is wanted now.
+    fn wants_raw_text(&self) -> bool;
+    /// A piece of text outside tags (raw, not entity-decoded), or of a wanted raw-text element.
     fn text(&mut self, piece: &[u8]);
     /// A start tag (`end == false`) or end tag named `name` begins.
     fn tag_start(&mut self, name: &Name, end: bool) -> Interest;
@@ -521,13 +527,16 @@ impl Tokenizer {
                         self.state = State::Data;
                     }
                 },
-                State::RawText => match memchr(b'<', &chunk[i..]) {
-                    None => i = n,
-                    Some(k) => {
-                        i += k + 1;
+                State::RawText => {
+                    let end = memchr(b'<', &chunk[i..]).map_or(n, |k| i + k);
+                    if end > i && sink.wants_raw_text() {
+                        sink.text(&chunk[i..end]);
+                    }
+                    if end < n {
                         self.state = State::RawLessThan;
                     }
-                },
+                    i = (end + 1).min(n);
+                }
                 State::RawLessThan => {
                     if chunk[i] == b'/' {
                         i += 1;
@@ -536,6 +545,9 @@ impl Tokenizer {
                             from: Raw::Text,
                         };
                     } else {
+                        if sink.wants_raw_text() {
+                            sink.text(b"<");
+                        }
                         self.state = State::RawText;
                     }
                 }
@@ -550,7 +562,7 @@ impl Tokenizer {
                                 from,
                             };
                         } else {
-                            self.state = raw_resume(from);
+                            self.raw_end_missed(from, m, sink);
                         }
                     } else if ends_tag_name(c) {
                         if from == Raw::ScriptDoubleEscaped {
@@ -560,7 +572,7 @@ impl Tokenizer {
                             i = self.raw_end_tag(chunk, i, sink);
                         }
                     } else {
-                        self.state = raw_resume(from);
+                        self.raw_end_missed(from, m, sink);
                     }
                 }
                 State::Plaintext => i = n,
@@ -915,6 +927,17 @@ impl Tokenizer {
             _ => State::RawText,
         };
         true
+    }
+
+    /// `</` and `matched` bytes of the raw element's name turned out not to be its end tag:
+    /// back to the raw text they are part of.
+    fn raw_end_missed<S: TokenSink>(&mut self, from: Raw, matched: usize, sink: &mut S) {
+        if from == Raw::Text && sink.wants_raw_text() {
+            // The name's case as written is lost; only a title like "a</TITLEx" would show it.
+            sink.text(b"</");
+            sink.text(&self.raw_tag[..matched]);
+        }
+        self.state = raw_resume(from);
     }
 
     /// The raw element's end tag matched and `chunk[i]` is the byte after its name: from here on

@@ -108,7 +108,7 @@ fn links_are_the_same_however_the_page_is_cut() {
     for size in [1, 2, 5, 17] {
         let options = crate::extract::ExtractOptions {
             anchor_details: true,
-            fragment_targets: false,
+            ..crate::extract::ExtractOptions::default()
         };
         let mut collector = LinkCollector::new(&page(), Scope::Host, None);
         let mut extractor = crate::extract::Extractor::new(options);

@@ -1,7 +1,9 @@
 //! The fixture sites the crawl, audit and render tests share, and the calls that crawl them.
 //!
 //! [`problem_site`] has one of each thing a crawl must tell apart; its pages are written with
-//! one link per line so that tests can name a link by its line.
+//! one link per line so that tests can name a link by its line. Its pages are otherwise
+//! sound ([`Route::page`]): the page-level SEO audits have their own fixture in the
+//! command's end-to-end tests (`crawl_seo.rs`).
 
 use hrefs::crawl::{Crawl, CrawlConfig, Visit};
 use hrefs::fetch::{FetchConfig, Fetcher};
@@ -93,12 +95,13 @@ pub(crate) fn problem_site() -> Site {
          <a href=\"/a.html#{HOSTILE_FRAGMENT}\">{HOSTILE_HTML}</a>"
     );
     let server = TestServer::start(vec![
-        ("/", Route::html(home)),
-        ("/a.html", Route::html(a)),
-        ("/b.html", Route::html(b)),
+        ("/", Route::page("/", home)),
+        ("/a.html", Route::page("/a.html", a)),
+        ("/b.html", Route::page("/b.html", b)),
         (
             "/deep.html",
-            Route::html(
+            Route::page(
+                "/deep.html",
                 "<p>the end</p>\n<a href=\"/\"><code>start</code></a>\n\
                  <a href=\"\">Top of page</a>\n<a href=\"#\">Top again</a>",
             ),
@@ -106,13 +109,14 @@ pub(crate) fn problem_site() -> Site {
         ("/old.html", Route::redirect(301, "/a.html")),
         (
             "/nofollow.html",
-            Route::html(
+            Route::page(
+                "/nofollow.html",
                 r#"<meta name="robots" content="nofollow"><a href="/hidden.html">Hidden</a>"#,
             ),
         ),
-        ("/hidden.html", Route::html("<p>only a nofollow page links here</p>")),
-        ("/private/secret.html", Route::html("<p>secret</p>")),
-        ("/orphan.html", Route::html(r#"<a href="/">Home</a>"#)),
+        ("/hidden.html", Route::page("/hidden.html", "<p>only a nofollow page links here</p>")),
+        ("/private/secret.html", Route::page("/private/secret.html", "<p>secret</p>")),
+        ("/orphan.html", Route::page("/orphan.html", r#"<a href="/">Home</a>"#)),
         (
             "/robots.txt",
             Route::html("User-agent: *\nDisallow: /private/\n").content_type("text/plain"),
@@ -138,13 +142,20 @@ pub(crate) fn clean_site() -> TestServer {
     TestServer::start(vec![
         (
             "/",
-            Route::html(
+            Route::page(
+                "/",
                 r#"<a href="/a.html">Section A</a>
 <a href="/b.html">Section B</a>"#,
             ),
         ),
-        ("/a.html", Route::html(r#"<a href="/b.html">Section B</a>"#)),
-        ("/b.html", Route::html(r#"<a href="/">Home page</a>"#)),
+        (
+            "/a.html",
+            Route::page("/a.html", r#"<a href="/b.html">Section B</a>"#),
+        ),
+        (
+            "/b.html",
+            Route::page("/b.html", r#"<a href="/">Home page</a>"#),
+        ),
     ])
 }
 
