@@ -29,5 +29,7 @@ mod page_bounds;
 mod crawl_terminal;
 // The crawl's HTML report read back and held to its JSON report; no external asset.
 mod crawl_html;
+// The page-level SEO audits: one fixture page per problem, each found at its tag.
+mod crawl_seo;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;
