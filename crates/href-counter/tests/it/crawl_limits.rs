@@ -210,6 +210,22 @@ fn every_start_that_cannot_be_crawled_is_explained() {
         "{}",
         junit.stdout()
     );
+    // NDJSON's summary line has no rating; the CSVs are their header alone.
+    let ndjson = hc(&["crawl", "--quiet", "--format", "ndjson", &pdf.url("/")]);
+    assert_eq!(ndjson.code, 4);
+    let summary: Value = serde_json::from_str(ndjson.stdout().lines().last().unwrap()).unwrap();
+    assert_eq!(summary["summary"]["ending"], "start-not-html");
+    assert_eq!(summary["rating"]["score"], Value::Null, "{summary}");
+    for (format, header) in [
+        ("csv", "source,line,column,target,text,rel,kind,status\n"),
+        (
+            "findings-csv",
+            "audit,severity,page,line,column,target,text,detail\n",
+        ),
+    ] {
+        let out = hc(&["crawl", "--quiet", "--format", format, &pdf.url("/")]);
+        assert_eq!((out.code, out.stdout()), (4, header), "{format}");
+    }
     let robots = TestServer::start(vec![
         ("/", Route::html(r#"<a href="/a">a</a>"#)),
         (

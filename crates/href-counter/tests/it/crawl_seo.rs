@@ -62,7 +62,7 @@ const LINKED: [&str; 18] = [
     "/intl-en.html",
 ];
 
-fn seo_site() -> TestServer {
+pub(crate) fn seo_site() -> TestServer {
     let links: Vec<String> = LINKED
         .iter()
         .chain(["/no-lang.html"].iter())

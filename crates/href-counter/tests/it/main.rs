@@ -31,5 +31,7 @@ mod crawl_terminal;
 mod crawl_html;
 // The page-level SEO audits: one fixture page per problem, each found at its tag.
 mod crawl_seo;
+// Two crawls of one site, the same report bytes but for the documented timing fields.
+mod crawl_repeat;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;
