@@ -93,7 +93,7 @@ pub(crate) struct FetchArgs {
 /// Commands beyond counting pages.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Crawl a whole site, check its links, audit them and rate the site.
+    /// Crawl a whole site, check its links, audit its links and pages, and rate the site.
     #[command(after_help = CRAWL_AFTER_HELP)]
     Crawl(CrawlArgs),
 }
@@ -110,6 +110,16 @@ registrable domain with --scope domain), honouring robots.txt and seeded also fr
 Pages are parsed for links; every link target is checked (other sites' only with
 --check-external). Depth is counted in link hops: URL itself is depth 0, the pages it links to
 depth 1, and so on.
+
+The audits judge links (broken, redirected, insecure, missing #fragments, text...) and pages
+(title missing, empty, duplicated or too long; meta description missing or duplicated; <h1>
+missing or several; images without alt; canonical URL missing, relative or pointing to a
+redirect, an error, a non-HTML or noindex page, or to another canonical; hreflang codes,
+return links, self reference and x-default; noindex or non-canonical pages in the sitemap;
+<html lang>), each finding at its page, line and column. The rating (0-100, A-F) and each
+point it loses are explained in the report; docs/rating.md has the formula. Two crawls of an
+unchanged site give the same report bytes apart from the timing fields (elapsed_ms, the
+crawl's duration).
 
 Every crawl ends: besides --max-depth, pages past --max-pages (100,000), URLs longer than
 --max-url-length (2048 bytes), deeper than --max-path-segments (20), repeating path segments

@@ -523,10 +523,14 @@ fn audit_parts(
     })
 }
 
-/// What a link text is worth, judged once per distinct text: texts repeat (navigation on
-/// every page), and reading each one again means reaching it in memory again.
+/// What a link text is worth, judged once per distinct text and page language: texts repeat
+/// (navigation on every page), and reading each one again means reaching it in memory again.
+/// The verdicts hold for one language at a time, and a site's pages mostly share theirs.
 #[derive(Default)]
-struct TextVerdicts(foldhash::HashMap<Sym, TextVerdict>);
+struct TextVerdicts {
+    lang: Option<String>,
+    verdicts: foldhash::HashMap<Sym, TextVerdict>,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TextVerdict {
@@ -536,12 +540,21 @@ enum TextVerdict {
 }
 
 impl TextVerdicts {
+    /// The next texts are on a page in `lang`.
+    fn on_page_in(&mut self, lang: Option<&str>) {
+        if self.lang.as_deref() != lang {
+            self.lang = lang.map(str::to_string);
+            self.verdicts.clear();
+        }
+    }
+
     fn of(&mut self, text: Sym, links: &Links) -> TextVerdict {
-        *self.0.entry(text).or_insert_with(|| {
+        let lang = self.lang.as_deref();
+        *self.verdicts.entry(text).or_insert_with(|| {
             let text = links.str(text).trim();
             if text.is_empty() {
                 TextVerdict::Empty
-            } else if is_generic_text(text) {
+            } else if is_generic_text(text, lang) {
                 TextVerdict::Generic
             } else {
                 TextVerdict::Fine
@@ -562,6 +575,7 @@ fn audit_page(
     let Some(page) = &visit.page else {
         return;
     };
+    texts.on_page_in(page.seo.lang.as_deref());
     let https = visit.url.starts_with("https:");
     for edge in edges {
         let mut add = |audit: Audit, detail: String| {
