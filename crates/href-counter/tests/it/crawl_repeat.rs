@@ -71,7 +71,7 @@ fn two_crawls_of_an_unchanged_site_write_the_same_bytes() {
         let run = || {
             let out = hc(&["crawl", "--quiet", "--format", format, &url]);
             assert_eq!(out.code, 0, "{format}: {}", out.stderr);
-            timeless(format, &out.stdout())
+            timeless(format, out.stdout())
         };
         let (first, second) = (run(), run());
         if format == "ndjson" {

@@ -102,7 +102,13 @@ pub fn is_generic_text(text: &str, lang: Option<&str>) -> bool {
         .trim()
         .to_lowercase();
     let primary = lang
-        .map(|l| l.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase())
+        .map(|l| {
+            l.trim()
+                .split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        })
         .filter(|l| GENERIC_TEXT.iter().any(|(code, _)| code == l));
     GENERIC_TEXT
         .iter()
