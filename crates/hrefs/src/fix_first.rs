@@ -49,7 +49,8 @@ pub struct Fix {
     pub audit: Audit,
     /// How bad it is.
     pub severity: Severity,
-    /// The cause: a link or element target, or the audit's title for page problems.
+    /// The cause: a link or element target, the text of generic link text, or the audit's
+    /// title for page problems.
     pub cause: String,
     /// What is wrong, as its first finding says ("http status 404"...).
     pub detail: String,
@@ -82,7 +83,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
     let mut causes: BTreeMap<(Audit, &str), Vec<&Finding>> = BTreeMap::new();
     let mut errors = 0;
     for f in findings {
-        *per_page.entry((f.audit, f.page.as_str())).or_default() += 1;
+        *per_page.entry((f.audit, &*f.page)).or_default() += 1;
         errors += usize::from(f.severity == Severity::Error);
         if rating::weight(f.audit) > 0.0 {
             causes.entry((f.audit, cause(f))).or_default().push(f);
@@ -102,7 +103,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
         .map(|((audit, cause), group)| {
             let mut on_page: BTreeMap<&str, usize> = BTreeMap::new();
             for f in &group {
-                *on_page.entry(f.page.as_str()).or_default() += 1;
+                *on_page.entry(&*f.page).or_default() += 1;
             }
             // The share each page keeps once this cause's findings are gone from it.
             let taken: f64 = on_page
@@ -126,14 +127,14 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
                 audit,
                 severity: first.severity,
                 cause: cause.to_string(),
-                detail: first.detail.clone(),
+                detail: first.detail.to_string(),
                 findings: group.len(),
                 pages: on_page.len(),
                 sources: group
                     .iter()
                     .take(SOURCES)
                     .map(|f| Source {
-                        page: f.page.clone(),
+                        page: f.page.to_string(),
                         line: f.line,
                         column: f.column,
                     })
@@ -157,11 +158,15 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
 }
 
 /// What one fix of `f` removes: its target without the fragment (a missing page is one cause
-/// however its links end), the whole target for a missing fragment, the audit itself for
-/// problems of the page.
+/// however its links end), the whole target for a missing fragment, the text for generic link
+/// text (a "Details" in the template is one fix, whatever each link leads to), the audit
+/// itself for problems of the page.
 fn cause(f: &Finding) -> &str {
     if f.audit.is_about_pages() {
         return f.audit.title();
+    }
+    if let (Audit::GenericLinkText, Some(text)) = (f.audit, &f.text) {
+        return text.trim();
     }
     match (&f.target, f.audit) {
         (Some(target), Audit::MissingFragment) => target,
@@ -179,12 +184,12 @@ mod tests {
         Finding {
             audit,
             severity: audit.severity(),
-            page: page.to_string(),
+            page: page.into(),
             target: Some(target.to_string()),
             line: Some(line),
             column: Some(1),
             text: None,
-            detail: "http status 404".to_string(),
+            detail: "http status 404".into(),
         }
     }
 

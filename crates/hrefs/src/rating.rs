@@ -159,7 +159,7 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
     let mut totals: BTreeMap<&'static str, usize> = BTreeMap::new();
     for f in findings {
         *per_page
-            .entry(f.page.as_str())
+            .entry(&*f.page)
             .or_default()
             .entry(f.audit)
             .or_default() += 1;
@@ -218,7 +218,7 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
     let mut per_audit: BTreeMap<Audit, (BTreeMap<&str, usize>, usize)> = BTreeMap::new();
     for f in findings {
         let (pages, n) = per_audit.entry(f.audit).or_default();
-        *pages.entry(f.page.as_str()).or_default() += 1;
+        *pages.entry(&*f.page).or_default() += 1;
         *n += 1;
     }
     let mut lost = 0.0;
@@ -296,12 +296,12 @@ mod tests {
         Finding {
             audit,
             severity: audit.severity(),
-            page: page.to_string(),
+            page: page.into(),
             target: None,
             line: None,
             column: None,
             text: None,
-            detail: String::new(),
+            detail: "".into(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! problems (`page`) point at the tag concerned, when there is one.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -29,8 +30,9 @@ pub struct Finding {
     pub audit: Audit,
     /// How bad it is.
     pub severity: Severity,
-    /// The page the problem is on.
-    pub page: String,
+    /// The page the problem is on (shared by the page's findings: a site of 100,000 pages
+    /// has a few findings on each).
+    pub page: Arc<str>,
     /// The link's target (resolved), for link findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -43,8 +45,9 @@ pub struct Finding {
     /// The link's text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// What exactly is wrong ("404", "3 redirects", "no id 'intro'"...).
-    pub detail: String,
+    /// What exactly is wrong ("404", "3 redirects", "no id 'intro'"...); most are the same
+    /// words on every page, and not copied for each.
+    pub detail: Cow<'static, str>,
 }
 
 impl Finding {
@@ -185,10 +188,11 @@ fn audit_page(
         return;
     };
     texts.on_page_in(page.seo.lang.as_deref());
+    let name: Arc<str> = visit.url.as_str().into();
     let https = visit.url.starts_with("https:");
     for edge in edges {
         let mut add = |audit: Audit, detail: String| {
-            findings.push(link_finding(audit, &visit.url, edge, links, detail));
+            findings.push(link_finding(audit, &name, edge, links, detail));
         };
         if let Some(&(tv, target_fragments)) = by_target.get(&edge.target) {
             if tv.is_broken() {
@@ -259,49 +263,59 @@ fn audit_page(
                 page.links
             ),
         };
-        findings.push(page_finding(Audit::TooManyLinks, visit, detail));
+        findings.push(page_finding(Audit::TooManyLinks, &name, detail));
     }
     match visit.depth {
         None => findings.push(page_finding(
             Audit::OrphanPage,
-            visit,
-            "in the sitemap, linked from no crawled page".into(),
+            &name,
+            "in the sitemap, linked from no crawled page",
         )),
         Some(depth) if depth > MAX_DEPTH => findings.push(page_finding(
             Audit::DeepPage,
-            visit,
+            &name,
             format!("{depth} clicks from the start (more than {MAX_DEPTH})"),
         )),
         Some(_) => {}
     }
 }
 
-fn link_finding(audit: Audit, page: &str, edge: &Edge, links: &Links, detail: String) -> Finding {
+fn link_finding(
+    audit: Audit,
+    page: &Arc<str>,
+    edge: &Edge,
+    links: &Links,
+    detail: impl Into<Cow<'static, str>>,
+) -> Finding {
     let target = links
         .url(edge)
         .map_or_else(|| links.str(edge.href).to_string(), Cow::into_owned);
     Finding {
         audit,
         severity: audit.severity(),
-        page: page.to_string(),
+        page: Arc::clone(page),
         target: Some(target),
         line: Some(u64::from(edge.line)),
         column: Some(u64::from(edge.column)),
         text: Some(links.str(edge.text).to_string()),
-        detail,
+        detail: detail.into(),
     }
 }
 
-pub(super) fn page_finding(audit: Audit, visit: &Visit, detail: String) -> Finding {
+pub(super) fn page_finding(
+    audit: Audit,
+    page: &Arc<str>,
+    detail: impl Into<Cow<'static, str>>,
+) -> Finding {
     Finding {
         audit,
         severity: audit.severity(),
-        page: visit.url.clone(),
+        page: Arc::clone(page),
         target: None,
         line: None,
         column: None,
         text: None,
-        detail,
+        detail: detail.into(),
     }
 }
 

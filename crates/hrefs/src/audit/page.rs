@@ -3,8 +3,10 @@
 //! titles and descriptions, canonical URLs, `hreflang` sets, the sitemap). Duplicates are
 //! found by hashing the texts, pages grouped by hash, so no page's text is held twice.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use super::{page_finding, shorten, Audit, Finding};
 use crate::crawl::{Crawl, PageSummary, Visit};
@@ -16,6 +18,8 @@ use super::MAX_TITLE_CHARS;
 /// A parsed page and what the audits compare it by.
 struct Page<'a> {
     visit: &'a Visit,
+    /// Its URL, as its findings share it.
+    name: Arc<str>,
     summary: &'a PageSummary,
     /// Where the page's content is: where its redirects ended, or its URL.
     url: &'a str,
@@ -45,6 +49,7 @@ pub(super) fn audit_pages(crawl: &Crawl, findings: &mut Vec<Finding>) {
             let url = visit.final_url.as_deref().unwrap_or(&visit.url);
             Some(Page {
                 visit,
+                name: visit.url.as_str().into(),
                 summary,
                 url,
             })
@@ -72,44 +77,44 @@ pub(super) fn audit_pages(crawl: &Crawl, findings: &mut Vec<Finding>) {
 /// A finding on `page` at `line`:`column`, with `text`.
 fn at(
     audit: Audit,
-    visit: &Visit,
+    page: &Arc<str>,
     (line, column): (u32, u32),
     text: Option<&str>,
     target: Option<&str>,
-    detail: String,
+    detail: impl Into<Cow<'static, str>>,
 ) -> Finding {
     Finding {
         line: Some(u64::from(line)),
         column: Some(u64::from(column)),
         text: text.map(str::to_string),
         target: target.map(str::to_string),
-        ..page_finding(audit, visit, detail)
+        ..page_finding(audit, page, detail)
     }
 }
 
 /// The checks of one page on its own.
 fn audit_page(page: &Page, findings: &mut Vec<Finding>) {
-    let (visit, seo) = (page.visit, &page.summary.seo);
+    let (name, seo) = (&page.name, &page.summary.seo);
     match &seo.title {
         None => findings.push(page_finding(
             Audit::TitleMissing,
-            visit,
-            "no <title> element".into(),
+            name,
+            "no <title> element",
         )),
         Some(title) if title.text.is_empty() => findings.push(at(
             Audit::TitleEmpty,
-            visit,
+            name,
             (title.line, title.column),
             None,
             None,
-            "<title> has no text".into(),
+            "<title> has no text",
         )),
         Some(title) => {
             let chars = title.text.chars().count();
             if chars > MAX_TITLE_CHARS {
                 findings.push(at(
                     Audit::TitleTooLong,
-                    visit,
+                    name,
                     (title.line, title.column),
                     Some(&title.text),
                     None,
@@ -121,29 +126,25 @@ fn audit_page(page: &Page, findings: &mut Vec<Finding>) {
     match &seo.description {
         None => findings.push(page_finding(
             Audit::DescriptionMissing,
-            visit,
-            "no <meta name=description>".into(),
+            name,
+            "no <meta name=description>",
         )),
         Some(d) if d.text.is_empty() => findings.push(at(
             Audit::DescriptionMissing,
-            visit,
+            name,
             (d.line, d.column),
             None,
             None,
-            "the meta description is empty".into(),
+            "the meta description is empty",
         )),
         Some(_) => {}
     }
     if seo.h1 == 0 {
-        findings.push(page_finding(
-            Audit::H1Missing,
-            visit,
-            "no <h1> element".into(),
-        ));
+        findings.push(page_finding(Audit::H1Missing, name, "no <h1> element"));
     } else if let (true, Some(&[line, column])) = (seo.h1 > 1, seo.h1_at.get(1)) {
         findings.push(at(
             Audit::H1Multiple,
-            visit,
+            name,
             (line, column),
             None,
             None,
@@ -158,23 +159,23 @@ fn audit_page(page: &Page, findings: &mut Vec<Finding>) {
                 " ({unlisted} more images without alt on the page, not listed)"
             ));
         }
-        findings.push(url_finding(Audit::ImageMissingAlt, visit, image, detail));
+        findings.push(url_finding(Audit::ImageMissingAlt, name, image, detail));
     }
     if seo.lang.as_deref().is_none_or(|l| l.trim().is_empty()) {
         findings.push(page_finding(
             Audit::LangMissing,
-            visit,
-            "no lang attribute on <html>".into(),
+            name,
+            "no lang attribute on <html>",
         ));
     }
 }
 
 /// A finding about the URL `link` names, at its tag.
-fn url_finding(audit: Audit, visit: &Visit, link: &LocatedUrl, detail: String) -> Finding {
+fn url_finding(audit: Audit, page: &Arc<str>, link: &LocatedUrl, detail: String) -> Finding {
     let target = link.url.as_deref().unwrap_or(&link.href);
     at(
         audit,
-        visit,
+        page,
         (link.line, link.column),
         None,
         Some(target),
@@ -183,12 +184,12 @@ fn url_finding(audit: Audit, visit: &Visit, link: &LocatedUrl, detail: String) -
 }
 
 fn audit_canonical(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Vec<Finding>) {
-    let visit = page.visit;
+    let name = &page.name;
     let Some(canonical) = &page.summary.seo.canonical else {
         findings.push(page_finding(
             Audit::CanonicalMissing,
-            visit,
-            "no <link rel=canonical>".into(),
+            name,
+            "no <link rel=canonical>",
         ));
         return;
     };
@@ -196,7 +197,7 @@ fn audit_canonical(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut V
     if url::Url::parse(href).is_err() {
         findings.push(url_finding(
             Audit::CanonicalRelative,
-            visit,
+            name,
             canonical,
             format!("href \"{}\" is relative", shorten(href)),
         ));
@@ -204,7 +205,7 @@ fn audit_canonical(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut V
     let Some(target) = canonical.url.as_deref() else {
         findings.push(url_finding(
             Audit::CanonicalTarget,
-            visit,
+            name,
             canonical,
             format!("href \"{}\" is not an http(s) URL", shorten(href)),
         ));
@@ -238,12 +239,7 @@ fn audit_canonical(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut V
         None
     };
     if let Some(detail) = problem {
-        findings.push(url_finding(
-            Audit::CanonicalTarget,
-            visit,
-            canonical,
-            detail,
-        ));
+        findings.push(url_finding(Audit::CanonicalTarget, name, canonical, detail));
         return;
     }
     let next = tv
@@ -254,7 +250,7 @@ fn audit_canonical(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut V
     if let Some(next) = next.filter(|&next| next != target) {
         findings.push(url_finding(
             Audit::CanonicalChain,
-            visit,
+            name,
             canonical,
             format!("the canonical page names another canonical: {next}"),
         ));
@@ -268,7 +264,7 @@ fn is_html(content_type: &str) -> bool {
 }
 
 fn audit_hreflang(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Vec<Finding>) {
-    let (visit, set) = (page.visit, &page.summary.seo.hreflang);
+    let (name, set) = (&page.name, &page.summary.seo.hreflang);
     let Some(first) = set.first() else {
         return;
     };
@@ -287,7 +283,7 @@ fn audit_hreflang(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Ve
         if let Some(detail) = problem {
             findings.push(url_finding(
                 Audit::HreflangInvalid,
-                visit,
+                name,
                 &alternate.link,
                 detail,
             ));
@@ -316,7 +312,7 @@ fn audit_hreflang(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Ve
             };
             findings.push(url_finding(
                 Audit::HreflangNoReturn,
-                visit,
+                name,
                 &alternate.link,
                 detail,
             ));
@@ -326,7 +322,7 @@ fn audit_hreflang(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Ve
     if !set.iter().any(|a| a.link.url.as_deref() == Some(page.url)) {
         findings.push(at(
             Audit::HreflangNoSelf,
-            visit,
+            name,
             place,
             None,
             None,
@@ -339,7 +335,7 @@ fn audit_hreflang(page: &Page, by_url: &HashMap<&str, &Visit>, findings: &mut Ve
     {
         findings.push(at(
             Audit::HreflangNoXDefault,
-            visit,
+            name,
             place,
             None,
             None,
@@ -421,7 +417,7 @@ fn duplicates<'a>(
             };
             findings.push(at(
                 audit,
-                page.visit,
+                &page.name,
                 (mine.line, mine.column),
                 Some(&mine.text),
                 None,
@@ -448,22 +444,23 @@ fn audit_sitemap(crawl: &Crawl, by_url: &HashMap<&str, &Visit>, findings: &mut V
         let Some(summary) = &visit.page else {
             continue;
         };
-        if visit.noindex {
-            findings.push(page_finding(
-                Audit::SitemapNoindex,
-                visit,
-                "listed in the sitemap, but noindex".into(),
-            ));
-        }
         let page = Page {
             visit,
+            name: visit.url.as_str().into(),
             summary,
             url: visit.final_url.as_deref().unwrap_or(&visit.url),
         };
+        if visit.noindex {
+            findings.push(page_finding(
+                Audit::SitemapNoindex,
+                &page.name,
+                "listed in the sitemap, but noindex",
+            ));
+        }
         if let Some(canonical) = page.canonical_elsewhere() {
             findings.push(page_finding(
                 Audit::SitemapNonCanonical,
-                visit,
+                &page.name,
                 format!("listed in the sitemap, but its canonical URL is {canonical}"),
             ));
         }

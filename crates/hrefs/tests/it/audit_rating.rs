@@ -80,7 +80,7 @@ async fn each_audit_finds_its_problem_on_the_right_page_and_link() {
     let one = |audit: Audit, page: &str| -> &Finding {
         findings
             .iter()
-            .find(|f| f.audit == audit && f.page == site.url(page))
+            .find(|f| f.audit == audit && *f.page == *site.url(page))
             .unwrap_or_else(|| panic!("no {audit:?} on {page}"))
     };
     let broken = one(Audit::BrokenLink, "/");
@@ -90,11 +90,7 @@ async fn each_audit_finds_its_problem_on_the_right_page_and_link() {
         .find(|f| f.target.as_deref() == Some(site.url("/missing.html").as_str()))
         .unwrap();
     assert_eq!(
-        (
-            missing.detail.as_str(),
-            missing.text.as_deref(),
-            missing.column
-        ),
+        (&*missing.detail, missing.text.as_deref(), missing.column),
         ("http status 404", Some("Gone page"), Some(1))
     );
     assert_eq!(
