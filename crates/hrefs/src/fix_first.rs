@@ -79,18 +79,22 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
         return Vec::new();
     }
     // Per audit, the findings on each page; per cause, its findings.
-    let mut per_page: BTreeMap<(Audit, &str), usize> = BTreeMap::new();
+    let per_page = rating::page_counts(findings);
+    let on = |audit: Audit, page: &str| -> usize {
+        per_page
+            .binary_search_by(|&(a, p, _)| (a, p).cmp(&(audit, page)))
+            .map_or(0, |i| per_page[i].2)
+    };
     let mut causes: BTreeMap<(Audit, &str), Vec<&Finding>> = BTreeMap::new();
     let mut errors = 0;
     for f in findings {
-        *per_page.entry((f.audit, &*f.page)).or_default() += 1;
         errors += usize::from(f.severity == Severity::Error);
         if rating::weight(f.audit) > 0.0 {
             causes.entry((f.audit, cause(f))).or_default().push(f);
         }
     }
     let mut reach: BTreeMap<Audit, f64> = BTreeMap::new();
-    for (&(audit, _), &n) in &per_page {
+    for &(audit, _, n) in &per_page {
         *reach.entry(audit).or_default() += rating::page_share(audit, n) / rated as f64;
     }
     let lost: f64 = reach
@@ -109,7 +113,7 @@ pub fn fix_first(findings: &[Finding], rated: usize, limit: usize) -> Vec<Fix> {
             let taken: f64 = on_page
                 .iter()
                 .map(|(&page, &n)| {
-                    let all = per_page[&(audit, page)];
+                    let all = on(audit, page);
                     rating::page_share(audit, all) - rating::page_share(audit, all - n)
                 })
                 .sum::<f64>()

@@ -155,49 +155,57 @@ pub struct Rating {
 
 /// Rates every parsed page of `crawl` from `findings` (those of [`crate::audit::audit`]).
 pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
-    let mut per_page: BTreeMap<&str, BTreeMap<Audit, usize>> = BTreeMap::new();
+    let counts = page_counts(findings);
     let mut totals: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for f in findings {
-        *per_page
-            .entry(&*f.page)
-            .or_default()
-            .entry(f.audit)
-            .or_default() += 1;
-        *totals.entry(f.audit.id()).or_default() += 1;
+    for &(audit, _, n) in &counts {
+        *totals.entry(audit.id()).or_default() += n;
     }
-    let mut pages: Vec<PageRating> = crawl
+    // Page by page, in URL order (not crawl order: the same site gives the same report, and
+    // the same float sums), each page's counts a run of them.
+    let mut by_page: Vec<(&str, Audit, usize)> = counts
+        .into_iter()
+        .map(|(a, page, n)| (page, a, n))
+        .collect();
+    by_page.sort_unstable();
+    let mut parsed: Vec<&str> = crawl
         .visits
         .iter()
         .filter(|v| v.page.is_some())
-        .map(|v| {
-            let mut deductions: Vec<Deduction> = per_page
-                .get(v.url.as_str())
-                .into_iter()
-                .flatten()
-                .map(|(&audit, &n)| Deduction {
+        .map(|v| v.url.as_str())
+        .collect();
+    parsed.sort_unstable();
+    let mut at = 0;
+    let pages: Vec<PageRating> = parsed
+        .into_iter()
+        .map(|url| {
+            while by_page.get(at).is_some_and(|&(page, _, _)| page < url) {
+                at += 1;
+            }
+            let first = at;
+            while by_page.get(at).is_some_and(|&(page, _, _)| page == url) {
+                at += 1;
+            }
+            let mine = &by_page[first..at];
+            let mut deductions: Vec<Deduction> = mine
+                .iter()
+                .map(|&(_, audit, n)| Deduction {
                     audit,
                     findings: n,
                     points: tenth(deduction(audit, n)),
                 })
                 .collect();
             deductions.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.audit.cmp(&b.audit)));
-            let lost: f64 = per_page
-                .get(v.url.as_str())
-                .into_iter()
-                .flatten()
-                .map(|(&audit, &n)| deduction(audit, n))
-                .sum();
+            let lost: f64 = mine.iter().map(|&(_, audit, n)| deduction(audit, n)).sum();
             let score = tenth((100.0 - lost).max(0.0));
             PageRating {
-                page: v.url.clone(),
+                page: url.to_string(),
                 score,
                 grade: grade(score),
                 deductions,
             }
         })
         .collect();
-    // URL order, not crawl order: the same site gives the same report (and the same float sum).
-    pages.sort_unstable_by(|a, b| a.page.cmp(&b.page));
+    drop(by_page);
     let (score, deductions, capped) = site_score(findings, pages.len());
     Rating {
         score,
@@ -215,23 +223,23 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
     if rated == 0 {
         return (None, Vec::new(), false);
     }
-    let mut per_audit: BTreeMap<Audit, (BTreeMap<&str, usize>, usize)> = BTreeMap::new();
-    for f in findings {
-        let (pages, n) = per_audit.entry(f.audit).or_default();
-        *pages.entry(&*f.page).or_default() += 1;
-        *n += 1;
-    }
+    let counts = page_counts(findings);
     let mut lost = 0.0;
-    let mut deductions: Vec<SiteDeduction> = per_audit
-        .into_iter()
-        .map(|(audit, (pages, n))| {
-            let reach = pages.values().map(|&n| page_share(audit, n)).sum::<f64>() / rated as f64;
+    let mut deductions: Vec<SiteDeduction> = counts
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            let audit = run[0].0;
+            let reach = run
+                .iter()
+                .map(|&(_, _, n)| page_share(audit, n))
+                .sum::<f64>()
+                / rated as f64;
             let points = site_deduction(audit, reach);
             lost += points;
             SiteDeduction {
                 audit,
-                pages: pages.len().min(rated),
-                findings: n,
+                pages: run.len().min(rated),
+                findings: run.iter().map(|&(_, _, n)| n).sum(),
                 reach: (reach.min(1.0) * 1000.0).round() / 1000.0,
                 points: tenth(points),
             }
@@ -245,6 +253,17 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
         deductions,
         capped,
     )
+}
+
+/// How many findings of each audit each page has, sorted by audit and page. A sorted list,
+/// not a map: a site of 100,000 pages has a few hundred thousand findings, and a map of them
+/// cost more memory at the report's peak than the findings themselves.
+pub(crate) fn page_counts(findings: &[Finding]) -> Vec<(Audit, &str, usize)> {
+    let mut keys: Vec<(Audit, &str)> = findings.iter().map(|f| (f.audit, &*f.page)).collect();
+    keys.sort_unstable();
+    keys.chunk_by(|a, b| a == b)
+        .map(|run| (run[0].0, run[0].1, run.len()))
+        .collect()
 }
 
 /// The site score once `lost` points are deducted, held at [`ERROR_CAP`] while an

@@ -105,12 +105,20 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
         }
         findings
     };
-    let mut findings: Vec<Finding> = if parts.len() < 2 {
-        parts.into_iter().flat_map(audit_part).collect()
+    let mut parts: Vec<Vec<Finding>> = if parts.len() < 2 {
+        parts.into_iter().map(audit_part).collect()
     } else {
         audit_parts(parts, &audit_part)
     };
-    page::audit_pages(crawl, &mut findings);
+    let mut pages = Vec::new();
+    page::audit_pages(crawl, &mut pages);
+    parts.push(pages);
+    // Joined into a vector of the exact size, each part freed once moved: a large site has
+    // hundreds of thousands of findings, which growing a vector would hold twice for a moment.
+    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        findings.extend(part);
+    }
     findings.sort_unstable_by(|a, b| {
         (&a.page, a.line, a.column, a.audit, &a.target, &a.detail)
             .cmp(&(&b.page, b.line, b.column, b.audit, &b.target, &b.detail))
@@ -122,7 +130,7 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
 fn audit_parts(
     parts: Vec<std::ops::Range<usize>>,
     audit_part: &(impl Fn(std::ops::Range<usize>) -> Vec<Finding> + Sync),
-) -> Vec<Finding> {
+) -> Vec<Vec<Finding>> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
@@ -130,7 +138,7 @@ fn audit_parts(
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("an audit thread does not panic"))
+            .map(|h| h.join().expect("an audit thread does not panic"))
             .collect()
     })
 }
