@@ -710,8 +710,8 @@ fn site_finishing_in_order(order: impl Fn(u64) -> u64) -> TestServer {
     )
 }
 
-/// `format`'s output for a crawl of `server`, its origin replaced by `ORIGIN` and its
-/// timings by `0`.
+/// `format`'s output for a crawl of `server`, its origin replaced by `ORIGIN`, its timings by
+/// `0` and its start date by `DATE`.
 async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> String {
     let seed = url::Url::parse(&server.url("/")).unwrap();
     let mut out = Vec::new();
@@ -730,7 +730,37 @@ async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> Stri
     let out = String::from_utf8(out)
         .unwrap()
         .replace(server.url("").trim_end_matches('/'), "ORIGIN");
-    mask_numbers_after(&out, &["\"elapsed_ms\":", "time=\"", " in "])
+    mask_numbers_after(&mask_dates(&out), &["\"elapsed_ms\":", "time=\"", " in "])
+}
+
+/// `text` with every date and time `YYYY-MM-DD?HH:MM:SS` (the crawl's start, in JSON and
+/// HTML) replaced by `DATE`.
+fn mask_dates(text: &str) -> String {
+    const SHAPE: &[u8] = b"0000-00-00?00:00:00";
+    let b = text.as_bytes();
+    let fits = |at: usize| {
+        b.len() >= at + SHAPE.len()
+            && SHAPE.iter().zip(&b[at..]).all(|(&s, &c)| match s {
+                b'0' => c.is_ascii_digit(),
+                b'?' => c == b'T' || c == b' ',
+                s => s == c,
+            })
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    let mut copied = 0;
+    while at < b.len() {
+        if fits(at) {
+            out.push_str(&text[copied..at]);
+            out.push_str("DATE");
+            at += SHAPE.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// `text` with the number after each of `prefixes` replaced by `0`.
