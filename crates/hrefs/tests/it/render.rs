@@ -6,8 +6,8 @@
 use hrefs::audit::Severity;
 use hrefs::crawl::Role;
 use hrefs::page::{Input, PageOptions};
-use hrefs::render::{crawl_sink, page_sink, CrawlFormat, PageFormat};
-use hrefs::sink::{self, PageResult};
+use hrefs::render::{crawl_sink, page_sink, CrawlFormat, Detail, PageFormat};
+use hrefs::sink::{self, CrawlSink, PageResult};
 use hrefs::site_report::SiteReport;
 use serde_json::{json, Value};
 use test_server::{Route, TestServer};
@@ -93,7 +93,10 @@ fn cell_pipes(row: &str) -> usize {
 
 #[tokio::test]
 async fn crawl_markdown_has_the_rating_audits_and_findings_with_cells_escaped() {
-    let (site, report, md) = render_crawl(CrawlFormat::Markdown).await;
+    let full = CrawlFormat::Markdown {
+        detail: Detail::Full,
+    };
+    let (site, report, md) = render_crawl(full).await;
     let r = &report.rating;
     assert!(md.starts_with(&format!("# Link audit of {}\n", site.url("/"))));
     assert!(md.contains(&format!(
@@ -136,6 +139,65 @@ async fn crawl_markdown_has_the_rating_audits_and_findings_with_cells_escaped() 
         hostile.contains("\\u{1b}[31mred\\u{9b}2J \\u{202e}evil"),
         "{hostile}"
     );
+    assert_no_unsafe_chars("markdown", &md);
+}
+
+/// The summary is the full report without the findings table, and says where they are.
+#[tokio::test]
+async fn crawl_markdown_summary_counts_the_findings_and_says_how_to_list_them() {
+    let summary = CrawlFormat::Markdown {
+        detail: Detail::Summary,
+    };
+    let (site, report, md) = render_crawl(summary).await;
+    assert!(md.starts_with(&format!("# Link audit of {}\n", site.url("/"))));
+    assert!(!md.contains("## Findings"), "{md}");
+    let n = report.findings.len();
+    assert!(n > 1);
+    assert!(
+        md.contains(&format!(
+            "\n{n} findings not listed here: run with `--full` to list them, or use \
+             `--format json`, `findings-csv` or `html`.\n"
+        )),
+        "{md}"
+    );
+    // Each audit's row counts its findings and the pages they are on.
+    for a in &report.audits {
+        let pages: std::collections::BTreeSet<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.audit.id() == a.id)
+            .map(|f| f.page.as_str())
+            .collect();
+        let row = format!(
+            "| {} | {} | {} | {} | {} |",
+            a.title,
+            a.severity.as_str(),
+            a.weight,
+            a.findings,
+            pages.len()
+        );
+        assert!(md.contains(&row), "no {row:?} in\n{md}");
+    }
+    // Nothing else is left out: the full report of the same crawl is the summary with the
+    // findings table where the summary counts them.
+    let mut full = Vec::new();
+    crawl_sink(
+        CrawlFormat::Markdown {
+            detail: Detail::Full,
+        },
+        &mut full,
+    )
+    .report(&report)
+    .unwrap();
+    let full = String::from_utf8(full).unwrap();
+    let start = full
+        .find("\n## Findings\n")
+        .expect("the full report lists findings");
+    let end = start + full[start..].find("\n## Lowest rated pages").unwrap();
+    let line = md.find(&format!("\n\n{n} findings not listed")).unwrap();
+    let after = line + md[line..].find("\n## Lowest rated pages").unwrap();
+    assert_eq!(full[..start], md[..=line]);
+    assert_eq!(full[end..], md[after..]);
     assert_no_unsafe_chars("markdown", &md);
 }
 
@@ -795,7 +857,9 @@ async fn the_same_site_gives_the_same_report_whatever_order_fetches_finish() {
     let backward = site_finishing_in_order(|i| 7 - i);
     for format in [
         CrawlFormat::Json,
-        CrawlFormat::Markdown,
+        CrawlFormat::Markdown {
+            detail: Detail::Full,
+        },
         CrawlFormat::Csv,
         CrawlFormat::Html,
         CrawlFormat::Junit {
