@@ -370,10 +370,16 @@ async fn crawl_html_is_one_page_whose_tables_match_the_report() {
         "<p>{} pages parsed, {} more URLs checked, {} broken, {} redirected, in ",
         s.pages, s.checked, s.broken, s.redirected
     )));
-    // Fix first, why this score, audits, findings and pages: five tables, three charts,
-    // every element closed.
+    // Fix first, why this score, audits, a table for each audit with findings, and pages;
+    // three charts; every element closed.
+    let audits_found = report.audits.iter().filter(|a| a.findings > 0).count();
+    assert!(
+        audits_found > 3,
+        "the problem site has many kinds of findings"
+    );
     for (open, close, n) in [
-        ("<table>", "</table>", 5),
+        ("<table>", "</table>", 4 + audits_found),
+        ("<details", "</details>", 1 + audits_found),
         ("<svg ", "</svg>", 3),
         ("<figure>", "</figure>", 3),
     ] {
@@ -389,24 +395,82 @@ async fn crawl_html_is_one_page_whose_tables_match_the_report() {
         report.findings.len()
     )));
     // The table of contents leads to sections that exist.
-    for id in ["fix-first", "why", "audits", "findings", "pages"] {
+    for id in [
+        "fix-first",
+        "why",
+        "audits",
+        "findings",
+        "pages",
+        "settings",
+    ] {
         assert_eq!(
             html.contains(&format!("<a href=\"#{id}\">")),
             html.contains(&format!("<h2 id=\"{id}\">")),
             "{id}"
         );
     }
-    let finding_rows: usize = ["error", "warning", "notice"]
-        .iter()
-        .map(|sev| count(&html, &format!("<tr class=\"{sev}\"><td>{sev}</td>")))
-        .sum();
-    assert_eq!(finding_rows, report.findings.len());
+    // One collapsed section per audit with findings, a row for each (fewer than the cap
+    // here), and the audits table's count leads to it.
+    for a in report.audits.iter().filter(|a| a.findings > 0) {
+        let open = format!("<details id=\"audit-{}\"><summary>", a.id);
+        let at = html.find(&open).unwrap_or_else(|| panic!("no {open}"));
+        let section = &html[at..at + html[at..].find("</details>").unwrap()];
+        assert!(
+            section.contains(&format!(
+                "<span class=\"sev {0}\">{0}</span> {1} <span class=\"count\">{2} on {3} page",
+                a.severity.as_str(),
+                a.title,
+                a.findings,
+                a.pages
+            )),
+            "{section}"
+        );
+        assert_eq!(count(section, "<tr><td>"), a.findings, "{section}");
+        assert!(!section.contains("more in the JSON report"));
+        assert!(html.contains(&format!("<a href=\"#audit-{}\">{}</a>", a.id, a.findings)));
+    }
+    let pages = &html[html.find("<h2 id=\"pages\">").unwrap()..];
     let page_rows = report
         .visits
         .iter()
         .filter(|v| v.role == Role::Page)
         .count();
-    assert_eq!(count(&html, "<tr><td><a href=\""), page_rows);
+    assert_eq!(count(pages, "<tr><td><a href=\""), page_rows);
+    // Links: only to http(s) URLs, never opening with access to the report. The
+    // `javascript:` link's target is text.
+    let links = count(&html, "<a href=\"http");
+    assert!(links > page_rows, "findings' pages and targets are links");
+    assert_eq!(
+        count(&html, "<a href=\"http"),
+        count(&html, "\" rel=\"noopener noreferrer nofollow\">")
+    );
+    assert_eq!(
+        count(&html, "<a href="),
+        links + count(&html, "<a href=\"#")
+    );
+    assert!(html.contains("<td>javascript:void(0)</td>"), "{html}");
+    // The footer: what made the report, when, from where, with which settings.
+    let footer = &html[html.find("<footer>").expect("a footer")..];
+    assert!(
+        footer.starts_with(&format!(
+            "<footer><p>Report by href-counter {} of the crawl started <time datetime=\"{}\">",
+            env!("CARGO_PKG_VERSION"),
+            s.started
+        )),
+        "{footer}"
+    );
+    assert!(footer.contains(&format!(
+        "<a href=\"{0}\" rel=\"noopener noreferrer nofollow\">",
+        site.url("/")
+    )));
+    for setting in [
+        "<li>scope <b>host</b></li>",
+        "<li>max pages <b>100000</b></li>",
+        "<li>concurrency <b>16</b></li>",
+        "<li>other sites' links <b>checked</b></li>",
+    ] {
+        assert!(footer.contains(setting), "{setting} in {footer}");
+    }
     // No script of any kind: the hostile link's tag is text.
     assert!(
         !html.to_ascii_lowercase().contains("<script"),
@@ -789,8 +853,10 @@ async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> Stri
         .await
         .expect("writing to a Vec cannot fail");
     }
+    // HTML breaks URLs after their slashes (`http://<wbr>127.0.0.1:…`).
     let out = String::from_utf8(out)
         .unwrap()
+        .replace("<wbr>", "")
         .replace(server.url("").trim_end_matches('/'), "ORIGIN");
     mask_numbers_after(&mask_dates(&out), &["\"elapsed_ms\":", "time=\"", " in "])
 }
