@@ -101,6 +101,7 @@ pub(crate) enum Command {
 const CRAWL_AFTER_HELP: &str = "\
 Examples:
   href-counter crawl https://example.com/                   Markdown summary on stdout
+  href-counter crawl --full https://example.com/            the same, every finding listed
   href-counter crawl --format html -o audit.html https://example.com/
   href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.visit.status >= 400)'
   href-counter crawl --check-external --fail-on error https://staging.example.com/
@@ -147,6 +148,11 @@ pub(crate) struct CrawlArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = CrawlFormat::Markdown)]
     pub(crate) format: CrawlFormat,
+
+    /// List every finding in the Markdown report, not only their count per audit. Markdown
+    /// only: the other formats always have them all (HTML shows the first 50 per audit).
+    #[arg(long)]
+    pub(crate) full: bool,
 
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -247,7 +253,7 @@ pub(crate) struct CrawlArgs {
 /// Crawl report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CrawlFormat {
-    /// A Markdown summary: rating, audits, findings.
+    /// A summary: rating, fix first, audits, lowest rated pages (--full: every finding too).
     Markdown,
     /// The whole report as JSON.
     Json,

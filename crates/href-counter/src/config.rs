@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use clap::ValueEnum;
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig};
 use hrefs::fetch::FetchConfig;
-use hrefs::render::{CrawlFormat, PageFormat};
+use hrefs::render::{CrawlFormat, Detail, PageFormat};
 use hrefs::{Input, PageOptions};
 use url::Url;
 
@@ -79,6 +80,16 @@ fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
             )
         })?;
     let fail_on = args.fail_on.map(severity);
+    // The other formats have a fixed content (every finding; HTML the first of each audit):
+    // --full with them is a mistake, say a script expecting Markdown, not to be ignored.
+    if args.full && args.format != cli::CrawlFormat::Markdown {
+        bail!(
+            "--full only applies to --format markdown, not to --format {}: drop --full",
+            args.format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        );
+    }
     Ok(Crawl {
         seed,
         config: CrawlConfig {
@@ -102,7 +113,7 @@ fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
             max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
         },
         fetch: fetch_config(&args.fetch)?,
-        format: crawl_format(args.format, fail_on.unwrap_or(Severity::Error)),
+        format: crawl_format(args.format, args.full, fail_on.unwrap_or(Severity::Error)),
         output: args.output.clone(),
         progress: !args.quiet && std::io::stderr().is_terminal(),
         fail_on,
@@ -157,9 +168,11 @@ fn page_format(format: Format) -> PageFormat {
     }
 }
 
-fn crawl_format(format: cli::CrawlFormat, fail_at: Severity) -> CrawlFormat {
+fn crawl_format(format: cli::CrawlFormat, full: bool, fail_at: Severity) -> CrawlFormat {
     match format {
-        cli::CrawlFormat::Markdown => CrawlFormat::Markdown,
+        cli::CrawlFormat::Markdown => CrawlFormat::Markdown {
+            detail: if full { Detail::Full } else { Detail::Summary },
+        },
         cli::CrawlFormat::Json => CrawlFormat::Json,
         cli::CrawlFormat::Ndjson => CrawlFormat::Ndjson,
         cli::CrawlFormat::Csv => CrawlFormat::Csv,

@@ -1,13 +1,13 @@
 //! The report of a whole-site crawl: summary, rating, audits and findings, every page and
 //! every link, ready for [`crate::render`] to write in any format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::audit::{self, Audit, Finding, Severity};
 use crate::crawl::graph::Links;
-use crate::crawl::{Crawl, Cut, Ending, Visit};
+use crate::crawl::{Crawl, Cut, Ending, Settings, Visit};
 use crate::fix_first::{self, Fix};
 use crate::rating::{self, Rating};
 
@@ -45,8 +45,13 @@ pub struct Summary {
     pub landed_on: Option<String>,
     /// What each limit that tripped kept from the crawl.
     pub cuts: Vec<Cut>,
+    /// When the crawl started: RFC 3339, UTC, to the second. With `elapsed_ms`, the only
+    /// field that differs between two crawls of the same site with the same settings.
+    pub started: String,
     /// Wall time of the crawl, in milliseconds.
     pub elapsed_ms: f64,
+    /// What the crawl was run with.
+    pub settings: Settings,
 }
 
 /// An audit as the report lists it.
@@ -62,6 +67,8 @@ pub struct AuditLine {
     pub weight: f64,
     /// Findings over the site.
     pub findings: usize,
+    /// Pages with at least one finding.
+    pub pages: usize,
     /// The fix, in words.
     pub fix: &'static str,
 }
@@ -97,13 +104,20 @@ impl SiteReport {
         let rating = rating::rate(&crawl, &findings);
         let audits = Audit::ALL
             .iter()
-            .map(|&a| AuditLine {
-                id: a.id(),
-                title: a.title(),
-                severity: a.severity(),
-                weight: rating::weight(a),
-                findings: findings.iter().filter(|f| f.audit == a).count(),
-                fix: a.fix(),
+            .map(|&a| {
+                let of_audit = || findings.iter().filter(move |f| f.audit == a);
+                AuditLine {
+                    id: a.id(),
+                    title: a.title(),
+                    severity: a.severity(),
+                    weight: rating::weight(a),
+                    findings: of_audit().count(),
+                    pages: of_audit()
+                        .map(|f| f.page.as_str())
+                        .collect::<BTreeSet<_>>()
+                        .len(),
+                    fix: a.fix(),
+                }
             })
             .collect();
         let summary = summarize(&crawl, &findings);
@@ -190,7 +204,9 @@ fn summarize(crawl: &Crawl, findings: &[Finding]) -> Summary {
         interrupted: crawl.interrupted(),
         landed_on: crawl.landed_on.clone(),
         cuts: crawl.cuts.clone(),
+        started: crawl.started.clone(),
         elapsed_ms: crawl.elapsed_ms,
+        settings: crawl.settings.clone(),
     };
     for v in &crawl.visits {
         if v.robots_disallowed {

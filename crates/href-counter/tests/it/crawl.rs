@@ -431,6 +431,85 @@ fn every_format_renders_the_same_crawl() {
     );
 }
 
+/// The Markdown report is a summary people read through: each audit's findings and pages are
+/// counted, not listed, and it says how to list them; `--full` adds every finding.
+#[test]
+fn markdown_is_a_summary_and_full_lists_every_finding() {
+    let server = problem_site();
+    let url = server.url("/");
+    let report = crawl_json(&server, &[]);
+    let n = report["findings"].as_array().unwrap().len();
+    assert!(n > 5, "{report:#}");
+
+    let summary = hc(&["crawl", "--quiet", &url]);
+    assert_eq!(summary.code, 0, "{}", summary.stderr);
+    let md = summary.stdout();
+    for section in [
+        "## Fix first",
+        "## Why this score",
+        "## Audits",
+        "## Lowest rated pages",
+    ] {
+        assert!(md.contains(section), "no {section} in\n{md}");
+    }
+    assert!(!md.contains("## Findings"), "{md}");
+    assert!(!md.contains("| error | broken-link |"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "\n{n} findings not listed here: run with `--full` to list them, or use \
+             `--format json`, `findings-csv` or `html`.\n"
+        )),
+        "{md}"
+    );
+    // Findings and pages, per audit, as in the JSON report.
+    for audit in report["audits"].as_array().unwrap() {
+        let row = format!(
+            "| {} | {} | {} | {} | {} |",
+            audit["title"].as_str().unwrap(),
+            audit["severity"].as_str().unwrap(),
+            audit["weight"].as_f64().unwrap(),
+            audit["findings"],
+            audit["pages"]
+        );
+        assert!(md.contains(&row), "no {row:?} in\n{md}");
+    }
+
+    let full = hc(&["crawl", "--quiet", "--full", &url]);
+    assert_eq!(full.code, 0, "{}", full.stderr);
+    let full = full.stdout();
+    assert!(full.contains("\n## Findings\n"), "{full}");
+    assert!(!full.contains("findings not listed here"), "{full}");
+    let rows = full
+        .lines()
+        .filter(|l| {
+            ["| error |", "| warning |", "| notice |"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .count();
+    assert_eq!(rows, n, "{full}");
+    let missing = format!("| error | broken-link | {url} | 5 | {url}missing.html | Gone page |");
+    assert!(full.contains(&missing), "no {missing:?} in\n{full}");
+}
+
+/// `--full` shapes the Markdown report only: with another format it is a usage error, said
+/// before anything is crawled.
+#[test]
+fn full_with_another_format_is_a_usage_error() {
+    let server = problem_site();
+    for format in ["json", "html", "findings-csv"] {
+        let out = hc(&["crawl", "--full", "--format", format, &server.url("/")]);
+        out.assert_failed(
+            2,
+            &[
+                "--full only applies to --format markdown",
+                &format!("--format {format}"),
+            ],
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing was crawled");
+}
+
 #[test]
 fn fail_on_sets_the_exit_code() {
     let server = problem_site();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use test_server::{Route, TestServer};
 
-use crate::support::hc;
+use crate::support::{hc, VERSION};
 
 /// A site over four click depths with three broken links on three pages (404, 404 with a query
 /// that needs escaping, 410), a redirect, a PDF and links to another site, one with a finding
@@ -73,7 +73,9 @@ enum Node {
 }
 
 /// Elements without an end tag.
-const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "base", "source"];
+const VOID: &[&str] = &[
+    "meta", "br", "hr", "img", "input", "link", "base", "source", "wbr",
+];
 
 /// Tags and text, in order, entities decoded; `<!doctype>` and comments dropped. Enough for
 /// HTML whose attribute values are quoted and escaped, as the report's are.
@@ -286,9 +288,11 @@ fn bars(svg: &[Node]) -> Vec<Bar> {
         .collect()
 }
 
-/// What keeps the report from being self-contained: external resources of any kind, scripts,
-/// links (`href`) to anything but the crawled site at `origin`. Empty when all is well.
-fn external_assets(html: &str, nodes: &[Node], origin: &str) -> Vec<String> {
+/// What keeps the report from being self-contained or safe to click through: external
+/// resources of any kind, scripts, links (`href`) other than to a section of the report or
+/// to an http(s) URL without referrer, ranking signal or access to the report's tab. Empty
+/// when all is well.
+fn external_assets(html: &str, nodes: &[Node]) -> Vec<String> {
     const FORBIDDEN_TAGS: &[&str] = &[
         "script",
         "noscript",
@@ -328,6 +332,7 @@ fn external_assets(html: &str, nodes: &[Node], origin: &str) -> Vec<String> {
         "integrity",
         "crossorigin",
     ];
+    const SAFE_REL: [&str; 3] = ["noopener", "noreferrer", "nofollow"];
     let mut problems = Vec::new();
     let mut hrefs = 0;
     for node in nodes {
@@ -344,13 +349,18 @@ fn external_assets(html: &str, nodes: &[Node], origin: &str) -> Vec<String> {
             match attr.as_str() {
                 "href" => {
                     hrefs += 1;
-                    // The crawled site's pages, or a section of the report itself.
+                    // A section of the report itself, or a web page opened on its own.
                     let section = value.starts_with('#') && value.len() > 1;
-                    if !value.starts_with(origin) && !section {
-                        problems.push(format!("<{name} href={value:?}>: not the crawled site"));
+                    let web = (value.starts_with("http://") || value.starts_with("https://"))
+                        && attrs.iter().any(|(n, v)| {
+                            n == "rel" && v.split(' ').collect::<Vec<_>>() == SAFE_REL
+                        });
+                    if name != "a" || !(section || web) {
+                        problems.push(format!("<{name} href={value:?}>: not a safe link"));
                     }
                 }
                 "xmlns" if value == "http://www.w3.org/2000/svg" => {}
+                "rel" if name == "a" => {}
                 _ if value.contains("://") || value.contains("url(") => {
                     problems.push(format!("<{name} {attr}={value:?}> names a resource"));
                 }
@@ -383,7 +393,6 @@ fn external_assets(html: &str, nodes: &[Node], origin: &str) -> Vec<String> {
 fn the_html_report_matches_the_json_report_and_is_self_contained() {
     let server = html_site();
     let url = server.url("/");
-    let origin = server.url("/");
     let json_run = hc(&["crawl", "--quiet", "--format", "json", &url]);
     assert_eq!(json_run.code, 0, "{}", json_run.stderr);
     let report: Value = json_run.json();
@@ -532,36 +541,82 @@ fn the_html_report_matches_the_json_report_and_is_self_contained() {
         as_counts(&summary["depths"])
     );
 
-    // The findings table: every finding of the JSON report, worst first.
+    // The findings: every finding of the JSON report, in one collapsed section per audit,
+    // worst audits first, each section's summary naming the audit, its severity and count.
     let findings = report["findings"].as_array().unwrap();
-    let (heading, table) = table_after(&nodes, "Findings");
-    assert_eq!(heading, format!("Findings ({})", findings.len()));
-    let rows = table_rows(table);
-    let columns = &rows[0];
-    let col = |name: &str| {
-        columns
-            .iter()
-            .position(|c| c == name)
-            .unwrap_or_else(|| panic!("no {name} column in {columns:?}"))
-    };
-    let (severity, audit, page, at, link) = (
-        col("severity"),
-        col("audit"),
-        col("page"),
-        col("line:col"),
-        col("link"),
+    let h2 = (0..nodes.len())
+        .find(|&i| is_open(&nodes[i], "h2") && attr(&nodes[i], "id") == Some("findings"))
+        .expect("a findings section");
+    assert_eq!(
+        text(element(&nodes, h2)),
+        format!("Findings ({})", findings.len())
     );
-    let key = |row: &[String]| {
-        [
-            &row[severity],
-            &row[audit],
-            &row[page],
-            &row[at],
-            &row[link],
-        ]
-        .map(|s| s.to_string())
-    };
-    let mut html_findings: Vec<[String; 5]> = rows[1..].iter().map(|r| key(r)).collect();
+    let sections: Vec<&[Node]> = elements(&nodes, "details")
+        .into_iter()
+        .filter(|d| attr(&d[0], "id").is_some_and(|id| id.starts_with("audit-")))
+        .collect();
+    let audits = report["audits"].as_array().unwrap();
+    let mut html_findings: Vec<[String; 5]> = Vec::new();
+    let mut severities = Vec::new();
+    for section in &sections {
+        assert_eq!(attr(&section[0], "open"), None, "collapsed");
+        let id = attr(&section[0], "id")
+            .unwrap()
+            .strip_prefix("audit-")
+            .unwrap();
+        let audit = audits
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap_or_else(|| panic!("no audit {id}"));
+        let severity = audit["severity"].as_str().unwrap();
+        let summary = text(elements(section, "summary")[0]);
+        let n = count(&audit["findings"]);
+        let pages = count(&audit["pages"]);
+        let plural = if pages == 1 { "" } else { "s" };
+        assert_eq!(
+            summary,
+            format!(
+                "{severity} {} {n} on {pages} page{plural}",
+                audit["title"].as_str().unwrap()
+            )
+        );
+        severities.push(severity.to_string());
+        let rows = table_rows(elements(section, "table")[0]);
+        assert_eq!(rows[0], ["page", "line:col", "link", "text", "detail"]);
+        assert_eq!(rows.len() - 1, n as usize, "{id}: under the cap, every row");
+        for row in &rows[1..] {
+            html_findings.push([
+                severity.to_string(),
+                id.to_string(),
+                row[0].clone(),
+                row[1].clone(),
+                row[2].clone(),
+            ]);
+        }
+        // The page is a link, and so is a link target on the web.
+        for tr in elements(section, "tr").into_iter().skip(1) {
+            let cells = elements(tr, "td");
+            for (column, cell) in [(0, cells[0]), (2, cells[2])] {
+                let links = elements(cell, "a");
+                if column == 0 || text(cell).starts_with("http") {
+                    assert_eq!(links.len(), 1, "{tr:?}");
+                    assert_eq!(attr(&links[0][0], "href"), Some(text(links[0]).as_str()));
+                    assert_eq!(
+                        attr(&links[0][0], "rel"),
+                        Some("noopener noreferrer nofollow")
+                    );
+                } else {
+                    assert!(links.is_empty(), "{tr:?}");
+                }
+            }
+        }
+    }
+    let rank = |s: &str| ["error", "warning", "notice"].iter().position(|r| *r == s);
+    let ranks: Vec<_> = severities.iter().map(|s| rank(s)).collect();
+    assert!(
+        ranks.iter().all(Option::is_some) && ranks.windows(2).all(|w| w[0] <= w[1]),
+        "worst first: {severities:?}"
+    );
     let mut json_findings: Vec<[String; 5]> = findings
         .iter()
         .map(|f| {
@@ -579,12 +634,6 @@ fn the_html_report_matches_the_json_report_and_is_self_contained() {
             ]
         })
         .collect();
-    let rank = |s: &str| ["error", "warning", "notice"].iter().position(|r| *r == s);
-    let ranks: Vec<_> = html_findings.iter().map(|f| rank(&f[0])).collect();
-    assert!(
-        ranks.iter().all(Option::is_some) && ranks.windows(2).all(|w| w[0] <= w[1]),
-        "worst first: {html_findings:?}"
-    );
     html_findings.sort();
     json_findings.sort();
     assert_eq!(html_findings, json_findings);
@@ -611,20 +660,13 @@ fn the_html_report_matches_the_json_report_and_is_self_contained() {
             (b.as_str(), gone_3.as_str())
         ]
     );
-    // A finding about a link to another site names it, as text only (checked below).
+    // A finding about a link to another site links to it too.
     assert!(
         html_findings
             .iter()
             .any(|f| f[1] == "generic-link-text" && f[4] == "https://example.invalid/more?x=1&y=2"),
         "{html_findings:?}"
     );
-    // The page cell links to the page.
-    for tr in elements(table, "tr").into_iter().skip(1) {
-        let cells = elements(tr, "td");
-        let links = elements(cells[page], "a");
-        assert_eq!(links.len(), 1, "{tr:?}");
-        assert_eq!(attr(&links[0][0], "href"), Some(text(links[0]).as_str()));
-    }
 
     // The pages table: every URL of the site the crawl visited as a page.
     let (_, table) = table_after(&nodes, "Pages");
@@ -641,29 +683,28 @@ fn the_html_report_matches_the_json_report_and_is_self_contained() {
     pages.sort_unstable();
     assert_eq!(listed, pages);
 
-    let problems = external_assets(html, &nodes, &origin);
+    let problems = external_assets(html, &nodes);
     assert!(problems.is_empty(), "not self-contained: {problems:#?}");
 }
 
 #[test]
 fn the_self_containment_check_catches_external_assets() {
     // The checker itself, on what a careless report could hold.
-    let origin = "http://127.0.0.1:1/";
     let page = |body: &str| format!("<!doctype html><html><head></head><body>{body}</body></html>");
     let fine = page(
-        r#"<a href="http://127.0.0.1:1/x">x</a><svg xmlns="http://www.w3.org/2000/svg"></svg>"#,
+        r##"<a href="https://example.com/x" rel="noopener noreferrer nofollow">x</a>
+<a href="#findings">findings</a><svg xmlns="http://www.w3.org/2000/svg"></svg>"##,
     );
-    assert_eq!(
-        external_assets(&fine, &tokenize(&fine), origin),
-        [] as [String; 0]
-    );
+    assert_eq!(external_assets(&fine, &tokenize(&fine)), [] as [String; 0]);
     for bad in [
         r#"<script src="https://cdn.example/chart.js"></script>"#,
         r#"<script>1</script>"#,
         r#"<link rel="stylesheet" href="https://cdn.example/a.css">"#,
         r#"<img src="https://example.com/logo.png">"#,
         r#"<a href="https://example.com/">out</a>"#,
-        r#"<a href="javascript:alert(1)">js</a>"#,
+        r#"<a href="https://example.com/" rel="noopener">out</a>"#,
+        r#"<a href="javascript:alert(1)" rel="noopener noreferrer nofollow">js</a>"#,
+        r#"<a href="data:text/html,x" rel="noopener noreferrer nofollow">data</a>"#,
         r#"<div style="background:url(https://example.com/a.png)"></div>"#,
         r#"<style>@import "https://cdn.example/a.css";</style>"#,
         r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x/y.png"/></svg>"#,
@@ -671,8 +712,122 @@ fn the_self_containment_check_catches_external_assets() {
     ] {
         let html = page(bad);
         assert!(
-            !external_assets(&html, &tokenize(&html), origin).is_empty(),
+            !external_assets(&html, &tokenize(&html)).is_empty(),
             "not caught: {bad}"
         );
     }
+}
+
+/// A page with 61 broken links (the last with generic text, and a URL that needs escaping in
+/// an attribute) and a `javascript:` link.
+fn many_findings_site() -> TestServer {
+    let mut home = String::from("<!doctype html><title>many</title>\n");
+    for i in 0..60 {
+        home.push_str(&format!("<a href=\"/gone-{i}.html\">Gone {i}</a>\n"));
+    }
+    home.push_str("<a href=\"javascript:alert(document.cookie)\">Menu</a>\n");
+    home.push_str("<a href=\"/it's.html?a=1&amp;b=2\">here</a>\n");
+    TestServer::start(vec![("/", Route::html(home))])
+}
+
+#[test]
+fn findings_past_the_cap_are_counted_and_only_web_urls_are_links() {
+    let server = many_findings_site();
+    let url = server.url("/");
+    let flags = ["--quiet", "--max-depth", "3", "--concurrency", "2"];
+    let json_run = hc(&[&["crawl", "--format", "json"][..], &flags, &[&url]].concat());
+    assert_eq!(json_run.code, 0, "{}", json_run.stderr);
+    let report: Value = json_run.json();
+    let run = hc(&[&["crawl", "--format", "html"][..], &flags, &[&url]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = run.stdout();
+    let nodes = tokenize(html);
+    let section = |id: &str| {
+        elements(&nodes, "details")
+            .into_iter()
+            .find(|d| attr(&d[0], "id") == Some(id))
+            .unwrap_or_else(|| panic!("no section {id}"))
+    };
+
+    // 61 broken links: the first 50 shown, the other 11 counted, and where to find them.
+    let broken = section("audit-broken-link");
+    assert_eq!(
+        text(elements(broken, "summary")[0]),
+        "error Broken links 61 on 1 page"
+    );
+    let rows = table_rows(elements(broken, "table")[0]);
+    assert_eq!(rows.len(), 1 + 50);
+    assert_eq!(rows[1][2], server.url("/gone-0.html"));
+    let more: Vec<String> = elements(broken, "p").into_iter().map(text).collect();
+    assert_eq!(
+        more,
+        ["11 more in the JSON report (--format json) or the findings CSV (--format findings-csv)."]
+    );
+    // Under the cap, no such line.
+    let generic = section("audit-generic-link-text");
+    assert_eq!(table_rows(elements(generic, "table")[0]).len(), 2);
+    assert!(elements(generic, "p").is_empty());
+
+    // The javascript: target is text, never a link; the URL with a quote and an ampersand is
+    // a link whose href is escaped for its attribute.
+    let crawlers = section("audit-non-crawlable-link");
+    let rows = table_rows(elements(crawlers, "table")[0]);
+    assert_eq!(rows[1][2], "javascript:alert(document.cookie)");
+    assert!(
+        elements(crawlers, "a").len() == 1,
+        "only the page is a link"
+    );
+    assert!(!html.to_ascii_lowercase().contains("href=\"javascript"));
+    let quoted_url = server.url("/it's.html?a=1&b=2");
+    let quoted = elements(generic, "a")
+        .into_iter()
+        .find(|a| text(a) == quoted_url)
+        .expect("the generic link's target is a link");
+    assert_eq!(attr(&quoted[0], "href"), Some(quoted_url.as_str()));
+    assert!(html.contains(&format!(
+        "<a href=\"{}\" rel=",
+        quoted_url.replace('&', "&amp;").replace('\'', "&#39;")
+    )));
+    let problems = external_assets(html, &nodes);
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    // The footer: the version, the crawl's start and its URL, and the settings it ran with,
+    // which the JSON report carries too.
+    let footer = elements(&nodes, "footer")[0];
+    let words = text(footer);
+    assert!(
+        words.starts_with(&format!(
+            "Report by href-counter {VERSION} of the crawl started "
+        )),
+        "{words}"
+    );
+    let time = elements(footer, "time")[0];
+    let started = attr(&time[0], "datetime").unwrap();
+    assert!(
+        started.len() == 20 && started.ends_with('Z') && started.as_bytes()[10] == b'T',
+        "{started}"
+    );
+    assert_eq!(text(time), started.replace('T', " ").replace('Z', " UTC"));
+    let links = elements(footer, "a");
+    assert_eq!(attr(&links[0][0], "href"), Some(url.as_str()));
+    for setting in [
+        "max depth 3",
+        "concurrency 2",
+        "scope host",
+        "max pages 100000",
+    ] {
+        assert!(words.contains(setting), "{setting:?} in {words:?}");
+    }
+    let settings = &report["summary"]["settings"];
+    assert_eq!(
+        (
+            &settings["max_depth"],
+            &settings["concurrency"],
+            &settings["scope"]
+        ),
+        (&Value::from(3), &Value::from(2), &Value::from("host")),
+        "{settings:#}"
+    );
+    let json_started = report["summary"]["started"].as_str().unwrap();
+    assert!(json_started.len() == 20 && json_started.ends_with('Z'));
 }

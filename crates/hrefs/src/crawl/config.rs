@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::url::Scope;
@@ -114,6 +115,75 @@ impl Default for CrawlConfig {
             max_links_per_page: Some(DEFAULT_MAX_LINKS_PER_PAGE),
         }
     }
+}
+
+impl CrawlConfig {
+    /// The settings as the report states them.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            scope: self.scope,
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            max_depth: self.max_depth,
+            max_pages: self.max_pages,
+            max_url_length: self.max_url_length,
+            max_path_segments: self.max_path_segments,
+            max_repeats: self.max_repeats,
+            max_query_variants: self.max_query_variants,
+            max_memory_mib: self.max_memory_mib,
+            max_links_per_page: self.max_links_per_page,
+            concurrency: self.concurrency,
+            per_host: self.per_host,
+            interval_secs: self.interval.as_secs_f64(),
+            retries: self.retries,
+            robots: self.robots,
+            sitemaps: self.sitemaps,
+            check_external: self.check_external,
+        }
+    }
+}
+
+/// What a crawl was run with, as its report states it: a [`CrawlConfig`] in plain values, so
+/// that a report read later says what it covered (a `max_pages` of 10 explains a site of 10
+/// pages). `None` is no limit, and 0 for the `usize` limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// [`CrawlConfig::scope`].
+    pub scope: Scope,
+    /// [`CrawlConfig::include`].
+    pub include: Vec<String>,
+    /// [`CrawlConfig::exclude`].
+    pub exclude: Vec<String>,
+    /// [`CrawlConfig::max_depth`].
+    pub max_depth: Option<u32>,
+    /// [`CrawlConfig::max_pages`].
+    pub max_pages: Option<usize>,
+    /// [`CrawlConfig::max_url_length`].
+    pub max_url_length: usize,
+    /// [`CrawlConfig::max_path_segments`].
+    pub max_path_segments: usize,
+    /// [`CrawlConfig::max_repeats`].
+    pub max_repeats: usize,
+    /// [`CrawlConfig::max_query_variants`].
+    pub max_query_variants: usize,
+    /// [`CrawlConfig::max_memory_mib`].
+    pub max_memory_mib: Option<u64>,
+    /// [`CrawlConfig::max_links_per_page`].
+    pub max_links_per_page: Option<usize>,
+    /// [`CrawlConfig::concurrency`].
+    pub concurrency: usize,
+    /// [`CrawlConfig::per_host`].
+    pub per_host: usize,
+    /// [`CrawlConfig::interval`], in seconds.
+    pub interval_secs: f64,
+    /// [`CrawlConfig::retries`].
+    pub retries: u32,
+    /// [`CrawlConfig::robots`].
+    pub robots: bool,
+    /// [`CrawlConfig::sitemaps`].
+    pub sitemaps: bool,
+    /// [`CrawlConfig::check_external`].
+    pub check_external: bool,
 }
 
 /// The URL a crawl starts from, as given: an absolute `http://` or `https://` URL with a host.

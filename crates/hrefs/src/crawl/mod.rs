@@ -9,6 +9,7 @@
 //! (`discovery`) add the pages no link leads to, once the link graph is exhausted; click
 //! depths are settled from the link graph at the end, and visits sorted (`settle`).
 
+mod clock;
 mod config;
 mod discovery;
 mod frontier;
@@ -20,14 +21,14 @@ mod settle;
 mod worker;
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::task::JoinSet;
 use url::Url;
 
 pub use config::{
-    seed_url, CrawlConfig, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_MEMORY_MIB, DEFAULT_MAX_PAGES,
-    DEFAULT_MAX_PATH_SEGMENTS, DEFAULT_MAX_QUERY_VARIANTS, DEFAULT_MAX_REPEATS,
+    seed_url, CrawlConfig, Settings, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_MEMORY_MIB,
+    DEFAULT_MAX_PAGES, DEFAULT_MAX_PATH_SEGMENTS, DEFAULT_MAX_QUERY_VARIANTS, DEFAULT_MAX_REPEATS,
     DEFAULT_MAX_URL_LENGTH, ROBOTS_AGENT,
 };
 pub use limits::{Cut, Ending, Limit};
@@ -53,6 +54,7 @@ pub async fn crawl(
     mut on_visit: impl FnMut(&Visit, Option<&PageLinks>, &Progress) -> std::io::Result<()>,
 ) -> std::io::Result<Crawl> {
     let started = Instant::now();
+    let started_at = SystemTime::now();
     let seed = normalize(seed);
     let mut state = State::new(&seed, config, fetcher.clone());
     state
@@ -126,7 +128,9 @@ pub async fn crawl(
         landed_on: state.landed_on,
         ending,
         cuts: cuts.into_vec(),
+        started: clock::rfc3339(started_at),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        settings: config.settings(),
     })
 }
 

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::config::Settings;
 use super::graph::{fragment_hash, Links};
 use super::limits::{Cut, Ending};
 use crate::compat::CompatCounts;
@@ -230,8 +231,12 @@ pub struct Crawl {
     /// The limits that cut something, in [`Limit`] order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cuts: Vec<Cut>,
+    /// When the crawl started: RFC 3339, UTC, to the second (`2024-05-01T09:30:00Z`).
+    pub started: String,
     /// Wall time in milliseconds.
     pub elapsed_ms: f64,
+    /// What the crawl was run with.
+    pub settings: Settings,
 }
 
 impl Crawl {

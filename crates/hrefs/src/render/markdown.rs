@@ -1,12 +1,14 @@
-//! Markdown: a page's summary and table of links, or a crawl's rating, totals, audits,
-//! findings and lowest-rated pages. Web text goes into cells through [`md_cell`], so it can
-//! neither end a cell nor reach a terminal as control characters.
+//! Markdown: a page's summary and table of links, or a crawl's rating, totals, audits and
+//! lowest-rated pages, with every finding only when asked ([`Detail::Full`]): a report of a
+//! few screens to read, not thousands of rows. Web text goes into cells through [`md_cell`],
+//! so it can neither end a cell nor reach a terminal as control characters.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::md_cell;
 use super::text::{fetch_summary, link_text};
+use super::Detail;
 use crate::report::PageReport;
 use crate::sink::{CrawlSink, PageResult, PageSink};
 use crate::site_report::SiteReport;
@@ -40,18 +42,20 @@ impl<W: Write> PageSink for PageMarkdown<W> {
 }
 
 pub(super) struct CrawlMarkdown<W> {
+    detail: Detail,
     w: W,
 }
 
 impl<W: Write> CrawlMarkdown<W> {
-    pub(super) fn new(w: W) -> Self {
-        CrawlMarkdown { w }
+    pub(super) fn new(detail: Detail, w: W) -> Self {
+        CrawlMarkdown { detail, w }
     }
 }
 
 impl<W: Write> CrawlSink for CrawlMarkdown<W> {
     fn report(&mut self, report: &SiteReport) -> io::Result<()> {
-        self.w.write_all(crawl_markdown(report).as_bytes())?;
+        self.w
+            .write_all(crawl_markdown(report, self.detail).as_bytes())?;
         self.w.flush()
     }
 }
@@ -107,8 +111,9 @@ fn page_markdown(r: &PageReport) -> String {
     s
 }
 
-/// A Markdown summary: rating, totals, audits, findings (errors and warnings first).
-fn crawl_markdown(report: &SiteReport) -> String {
+/// A Markdown summary: rating, totals, audits, lowest rated pages; with [`Detail::Full`] the
+/// findings too (errors and warnings first), or else a line saying how to see them.
+fn crawl_markdown(report: &SiteReport, detail: Detail) -> String {
     let s = &report.summary;
     let r = &report.rating;
     let mut out = String::new();
@@ -219,40 +224,37 @@ fn crawl_markdown(report: &SiteReport) -> String {
         let _ = writeln!(out, "The audits did not run: nothing was crawled.");
         return out;
     }
-    let _ = writeln!(out, "| audit | severity | weight | findings | fix |");
-    let _ = writeln!(out, "| --- | --- | ---: | ---: | --- |");
+    let _ = writeln!(
+        out,
+        "| audit | severity | weight | findings | pages | fix |"
+    );
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | --- |");
     for a in &report.audits {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             a.title,
             a.severity.as_str(),
             a.weight,
             a.findings,
+            a.pages,
             md_cell(a.fix)
         );
     }
     let findings = report.findings_worst_first();
-    if !findings.is_empty() {
-        let _ = writeln!(out, "\n## Findings\n");
-        let _ = writeln!(
-            out,
-            "| severity | audit | page | line | link | text | detail |"
-        );
-        let _ = writeln!(out, "| --- | --- | --- | ---: | --- | --- | --- |");
-        for f in findings {
+    match detail {
+        _ if findings.is_empty() => {}
+        Detail::Summary => {
+            let n = findings.len();
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                f.severity.as_str(),
-                f.audit.id(),
-                md_cell(&f.page),
-                f.line.map(|l| l.to_string()).unwrap_or_default(),
-                md_cell(f.target.as_deref().unwrap_or("")),
-                md_cell(f.text.as_deref().unwrap_or("")),
-                md_cell(&f.detail)
+                "\n{n} finding{} not listed here: run with `--full` to list {}, or use \
+                 `--format json`, `findings-csv` or `html`.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" },
             );
         }
+        Detail::Full => findings_table(&mut out, &findings),
     }
     let worst: Vec<_> = {
         let mut pages: Vec<_> = r.pages.iter().filter(|p| p.score < 100.0).collect();
@@ -284,4 +286,27 @@ fn crawl_markdown(report: &SiteReport) -> String {
         }
     }
     out
+}
+
+/// Every finding, one row each, in the order given.
+fn findings_table(out: &mut String, findings: &[&crate::audit::Finding]) {
+    let _ = writeln!(out, "\n## Findings\n");
+    let _ = writeln!(
+        out,
+        "| severity | audit | page | line | link | text | detail |"
+    );
+    let _ = writeln!(out, "| --- | --- | --- | ---: | --- | --- | --- |");
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            f.severity.as_str(),
+            f.audit.id(),
+            md_cell(&f.page),
+            f.line.map(|l| l.to_string()).unwrap_or_default(),
+            md_cell(f.target.as_deref().unwrap_or("")),
+            md_cell(f.text.as_deref().unwrap_or("")),
+            md_cell(&f.detail)
+        );
+    }
 }

@@ -44,8 +44,12 @@ pub enum PageFormat {
 /// How a crawl's report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrawlFormat {
-    /// A Markdown summary: rating, audits, findings.
-    Markdown,
+    /// Markdown: the rating, fix first, the audits and the lowest rated pages, and with
+    /// [`Detail::Full`] every finding too.
+    Markdown {
+        /// Whether every finding is listed.
+        detail: Detail,
+    },
     /// The whole report as JSON.
     Json,
     /// One JSON object per URL as the crawl goes, then one with the summary and findings.
@@ -61,6 +65,16 @@ pub enum CrawlFormat {
         /// The least severity that fails an audit's test case.
         fail_at: Severity,
     },
+}
+
+/// How much of a crawl the Markdown report lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// A summary a person reads through: the findings are counted, per audit, not listed
+    /// (a site can have thousands), and the report says where to find them.
+    Summary,
+    /// The summary and every finding, worst first.
+    Full,
 }
 
 /// The sink writing page results in `format` to `out`; `many` when there are several inputs
@@ -83,7 +97,7 @@ pub fn page_sink<'a>(
 /// The sink writing a crawl in `format` to `out`.
 pub fn crawl_sink<'a>(format: CrawlFormat, out: impl Write + 'a) -> Box<dyn CrawlSink + 'a> {
     match format {
-        CrawlFormat::Markdown => Box::new(markdown::CrawlMarkdown::new(out)),
+        CrawlFormat::Markdown { detail } => Box::new(markdown::CrawlMarkdown::new(detail, out)),
         CrawlFormat::Json => Box::new(json::CrawlJson::new(out)),
         CrawlFormat::Ndjson => Box::new(ndjson::CrawlNdjson::new(out)),
         CrawlFormat::Csv => Box::new(csv::CrawlCsv::new(out)),

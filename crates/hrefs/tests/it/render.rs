@@ -6,8 +6,8 @@
 use hrefs::audit::Severity;
 use hrefs::crawl::Role;
 use hrefs::page::{Input, PageOptions};
-use hrefs::render::{crawl_sink, page_sink, CrawlFormat, PageFormat};
-use hrefs::sink::{self, PageResult};
+use hrefs::render::{crawl_sink, page_sink, CrawlFormat, Detail, PageFormat};
+use hrefs::sink::{self, CrawlSink, PageResult};
 use hrefs::site_report::SiteReport;
 use serde_json::{json, Value};
 use test_server::{Route, TestServer};
@@ -93,7 +93,10 @@ fn cell_pipes(row: &str) -> usize {
 
 #[tokio::test]
 async fn crawl_markdown_has_the_rating_audits_and_findings_with_cells_escaped() {
-    let (site, report, md) = render_crawl(CrawlFormat::Markdown).await;
+    let full = CrawlFormat::Markdown {
+        detail: Detail::Full,
+    };
+    let (site, report, md) = render_crawl(full).await;
     let r = &report.rating;
     assert!(md.starts_with(&format!("# Link audit of {}\n", site.url("/"))));
     assert!(md.contains(&format!(
@@ -136,6 +139,65 @@ async fn crawl_markdown_has_the_rating_audits_and_findings_with_cells_escaped() 
         hostile.contains("\\u{1b}[31mred\\u{9b}2J \\u{202e}evil"),
         "{hostile}"
     );
+    assert_no_unsafe_chars("markdown", &md);
+}
+
+/// The summary is the full report without the findings table, and says where they are.
+#[tokio::test]
+async fn crawl_markdown_summary_counts_the_findings_and_says_how_to_list_them() {
+    let summary = CrawlFormat::Markdown {
+        detail: Detail::Summary,
+    };
+    let (site, report, md) = render_crawl(summary).await;
+    assert!(md.starts_with(&format!("# Link audit of {}\n", site.url("/"))));
+    assert!(!md.contains("## Findings"), "{md}");
+    let n = report.findings.len();
+    assert!(n > 1);
+    assert!(
+        md.contains(&format!(
+            "\n{n} findings not listed here: run with `--full` to list them, or use \
+             `--format json`, `findings-csv` or `html`.\n"
+        )),
+        "{md}"
+    );
+    // Each audit's row counts its findings and the pages they are on.
+    for a in &report.audits {
+        let pages: std::collections::BTreeSet<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.audit.id() == a.id)
+            .map(|f| f.page.as_str())
+            .collect();
+        let row = format!(
+            "| {} | {} | {} | {} | {} |",
+            a.title,
+            a.severity.as_str(),
+            a.weight,
+            a.findings,
+            pages.len()
+        );
+        assert!(md.contains(&row), "no {row:?} in\n{md}");
+    }
+    // Nothing else is left out: the full report of the same crawl is the summary with the
+    // findings table where the summary counts them.
+    let mut full = Vec::new();
+    crawl_sink(
+        CrawlFormat::Markdown {
+            detail: Detail::Full,
+        },
+        &mut full,
+    )
+    .report(&report)
+    .unwrap();
+    let full = String::from_utf8(full).unwrap();
+    let start = full
+        .find("\n## Findings\n")
+        .expect("the full report lists findings");
+    let end = start + full[start..].find("\n## Lowest rated pages").unwrap();
+    let line = md.find(&format!("\n\n{n} findings not listed")).unwrap();
+    let after = line + md[line..].find("\n## Lowest rated pages").unwrap();
+    assert_eq!(full[..start], md[..=line]);
+    assert_eq!(full[end..], md[after..]);
     assert_no_unsafe_chars("markdown", &md);
 }
 
@@ -308,10 +370,16 @@ async fn crawl_html_is_one_page_whose_tables_match_the_report() {
         "<p>{} pages parsed, {} more URLs checked, {} broken, {} redirected, in ",
         s.pages, s.checked, s.broken, s.redirected
     )));
-    // Fix first, why this score, audits, findings and pages: five tables, three charts,
-    // every element closed.
+    // Fix first, why this score, audits, a table for each audit with findings, and pages;
+    // three charts; every element closed.
+    let audits_found = report.audits.iter().filter(|a| a.findings > 0).count();
+    assert!(
+        audits_found > 3,
+        "the problem site has many kinds of findings"
+    );
     for (open, close, n) in [
-        ("<table>", "</table>", 5),
+        ("<table>", "</table>", 4 + audits_found),
+        ("<details", "</details>", 1 + audits_found),
         ("<svg ", "</svg>", 3),
         ("<figure>", "</figure>", 3),
     ] {
@@ -327,24 +395,82 @@ async fn crawl_html_is_one_page_whose_tables_match_the_report() {
         report.findings.len()
     )));
     // The table of contents leads to sections that exist.
-    for id in ["fix-first", "why", "audits", "findings", "pages"] {
+    for id in [
+        "fix-first",
+        "why",
+        "audits",
+        "findings",
+        "pages",
+        "settings",
+    ] {
         assert_eq!(
             html.contains(&format!("<a href=\"#{id}\">")),
             html.contains(&format!("<h2 id=\"{id}\">")),
             "{id}"
         );
     }
-    let finding_rows: usize = ["error", "warning", "notice"]
-        .iter()
-        .map(|sev| count(&html, &format!("<tr class=\"{sev}\"><td>{sev}</td>")))
-        .sum();
-    assert_eq!(finding_rows, report.findings.len());
+    // One collapsed section per audit with findings, a row for each (fewer than the cap
+    // here), and the audits table's count leads to it.
+    for a in report.audits.iter().filter(|a| a.findings > 0) {
+        let open = format!("<details id=\"audit-{}\"><summary>", a.id);
+        let at = html.find(&open).unwrap_or_else(|| panic!("no {open}"));
+        let section = &html[at..at + html[at..].find("</details>").unwrap()];
+        assert!(
+            section.contains(&format!(
+                "<span class=\"sev {0}\">{0}</span> {1} <span class=\"count\">{2} on {3} page",
+                a.severity.as_str(),
+                a.title,
+                a.findings,
+                a.pages
+            )),
+            "{section}"
+        );
+        assert_eq!(count(section, "<tr><td>"), a.findings, "{section}");
+        assert!(!section.contains("more in the JSON report"));
+        assert!(html.contains(&format!("<a href=\"#audit-{}\">{}</a>", a.id, a.findings)));
+    }
+    let pages = &html[html.find("<h2 id=\"pages\">").unwrap()..];
     let page_rows = report
         .visits
         .iter()
         .filter(|v| v.role == Role::Page)
         .count();
-    assert_eq!(count(&html, "<tr><td><a href=\""), page_rows);
+    assert_eq!(count(pages, "<tr><td><a href=\""), page_rows);
+    // Links: only to http(s) URLs, never opening with access to the report. The
+    // `javascript:` link's target is text.
+    let links = count(&html, "<a href=\"http");
+    assert!(links > page_rows, "findings' pages and targets are links");
+    assert_eq!(
+        count(&html, "<a href=\"http"),
+        count(&html, "\" rel=\"noopener noreferrer nofollow\">")
+    );
+    assert_eq!(
+        count(&html, "<a href="),
+        links + count(&html, "<a href=\"#")
+    );
+    assert!(html.contains("<td>javascript:void(0)</td>"), "{html}");
+    // The footer: what made the report, when, from where, with which settings.
+    let footer = &html[html.find("<footer>").expect("a footer")..];
+    assert!(
+        footer.starts_with(&format!(
+            "<footer><p>Report by href-counter {} of the crawl started <time datetime=\"{}\">",
+            env!("CARGO_PKG_VERSION"),
+            s.started
+        )),
+        "{footer}"
+    );
+    assert!(footer.contains(&format!(
+        "<a href=\"{0}\" rel=\"noopener noreferrer nofollow\">",
+        site.url("/")
+    )));
+    for setting in [
+        "<li>scope <b>host</b></li>",
+        "<li>max pages <b>100000</b></li>",
+        "<li>concurrency <b>16</b></li>",
+        "<li>other sites' links <b>checked</b></li>",
+    ] {
+        assert!(footer.contains(setting), "{setting} in {footer}");
+    }
     // No script of any kind: the hostile link's tag is text.
     assert!(
         !html.to_ascii_lowercase().contains("<script"),
@@ -710,8 +836,8 @@ fn site_finishing_in_order(order: impl Fn(u64) -> u64) -> TestServer {
     )
 }
 
-/// `format`'s output for a crawl of `server`, its origin replaced by `ORIGIN` and its
-/// timings by `0`.
+/// `format`'s output for a crawl of `server`, its origin replaced by `ORIGIN`, its timings by
+/// `0` and its start date by `DATE`.
 async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> String {
     let seed = url::Url::parse(&server.url("/")).unwrap();
     let mut out = Vec::new();
@@ -727,10 +853,42 @@ async fn output_without_timing(server: &TestServer, format: CrawlFormat) -> Stri
         .await
         .expect("writing to a Vec cannot fail");
     }
+    // HTML breaks URLs after their slashes (`http://<wbr>127.0.0.1:…`).
     let out = String::from_utf8(out)
         .unwrap()
+        .replace("<wbr>", "")
         .replace(server.url("").trim_end_matches('/'), "ORIGIN");
-    mask_numbers_after(&out, &["\"elapsed_ms\":", "time=\"", " in "])
+    mask_numbers_after(&mask_dates(&out), &["\"elapsed_ms\":", "time=\"", " in "])
+}
+
+/// `text` with every date and time `YYYY-MM-DD?HH:MM:SS` (the crawl's start, in JSON and
+/// HTML) replaced by `DATE`.
+fn mask_dates(text: &str) -> String {
+    const SHAPE: &[u8] = b"0000-00-00?00:00:00";
+    let b = text.as_bytes();
+    let fits = |at: usize| {
+        b.len() >= at + SHAPE.len()
+            && SHAPE.iter().zip(&b[at..]).all(|(&s, &c)| match s {
+                b'0' => c.is_ascii_digit(),
+                b'?' => c == b'T' || c == b' ',
+                s => s == c,
+            })
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    let mut copied = 0;
+    while at < b.len() {
+        if fits(at) {
+            out.push_str(&text[copied..at]);
+            out.push_str("DATE");
+            at += SHAPE.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// `text` with the number after each of `prefixes` replaced by `0`.
@@ -765,7 +923,9 @@ async fn the_same_site_gives_the_same_report_whatever_order_fetches_finish() {
     let backward = site_finishing_in_order(|i| 7 - i);
     for format in [
         CrawlFormat::Json,
-        CrawlFormat::Markdown,
+        CrawlFormat::Markdown {
+            detail: Detail::Full,
+        },
         CrawlFormat::Csv,
         CrawlFormat::Html,
         CrawlFormat::Junit {
