@@ -1,7 +1,7 @@
 //! The report of a whole-site crawl: summary, rating, audits and findings, every page and
 //! every link, ready for [`crate::render`] to write in any format.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -102,24 +102,23 @@ impl SiteReport {
     pub fn new(crawl: Crawl) -> SiteReport {
         let findings = audit::audit(&crawl);
         let rating = rating::rate(&crawl, &findings);
+        let counts = rating::page_counts(&findings);
         let audits = Audit::ALL
             .iter()
             .map(|&a| {
-                let of_audit = || findings.iter().filter(move |f| f.audit == a);
+                let on_pages = counts.iter().filter(|&&(audit, _, _)| audit == a);
                 AuditLine {
                     id: a.id(),
                     title: a.title(),
                     severity: a.severity(),
                     weight: rating::weight(a),
-                    findings: of_audit().count(),
-                    pages: of_audit()
-                        .map(|f| f.page.as_str())
-                        .collect::<BTreeSet<_>>()
-                        .len(),
+                    findings: on_pages.clone().map(|&(_, _, n)| n).sum(),
+                    pages: on_pages.count(),
                     fix: a.fix(),
                 }
             })
             .collect();
+        drop(counts);
         let summary = summarize(&crawl, &findings);
         let fix_first = fix_first::fix_first(&findings, rating.pages.len(), fix_first::SHOWN);
         SiteReport {

@@ -375,7 +375,7 @@ fn every_format_renders_the_same_crawl() {
         std::fs::read_to_string(&path).unwrap()
     };
     let md = run("markdown");
-    assert!(md.starts_with(&format!("# Link audit of {url}")), "{md}");
+    assert!(md.starts_with(&format!("# SEO audit of {url}")), "{md}");
     assert!(md.contains("| Broken links | error | 21 | 1 |"), "{md}");
 
     let csv = run("csv");
@@ -461,11 +461,17 @@ fn markdown_is_a_summary_and_full_lists_every_finding() {
         )),
         "{md}"
     );
-    // Findings and pages, per audit, as in the JSON report.
+    // Findings and pages, per audit that found something, as in the JSON report; the others
+    // named in one line.
+    let mut passed = Vec::new();
     for audit in report["audits"].as_array().unwrap() {
+        if audit["findings"] == 0 {
+            passed.push(format!("`{}`", audit["id"].as_str().unwrap()));
+            continue;
+        }
         let row = format!(
             "| {} | {} | {} | {} | {} |",
-            audit["title"].as_str().unwrap(),
+            audit["title"].as_str().unwrap().replace('<', "\\<"),
             audit["severity"].as_str().unwrap(),
             audit["weight"].as_f64().unwrap(),
             audit["findings"],
@@ -473,6 +479,13 @@ fn markdown_is_a_summary_and_full_lists_every_finding() {
         );
         assert!(md.contains(&row), "no {row:?} in\n{md}");
     }
+    let line = format!(
+        "No finding ({} of {} audits): {}.",
+        passed.len(),
+        report["audits"].as_array().unwrap().len(),
+        passed.join(", ")
+    );
+    assert!(md.contains(&line), "no {line:?} in\n{md}");
 
     let full = hc(&["crawl", "--quiet", "--full", &url]);
     assert_eq!(full.code, 0, "{}", full.stderr);

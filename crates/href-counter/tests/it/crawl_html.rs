@@ -444,13 +444,13 @@ fn the_html_report_matches_the_json_report_and_is_self_contained() {
         .any(|n| is_open(n, "meta") && attr(n, "charset") == Some("utf-8")));
     assert_eq!(
         text(elements(&nodes, "title")[0]),
-        format!("Link audit of {url}")
+        format!("SEO audit of {url}")
     );
 
     // The summary: the JSON report's numbers, its score and grade.
     let header = elements(&nodes, "header")[0];
     let h1 = elements(header, "h1")[0];
-    assert_eq!(text(h1), format!("Link audit of {url}"));
+    assert_eq!(text(h1), format!("SEO audit of {url}"));
     let header_text = text(header);
     for (n, what) in [
         (&summary["pages"], "pages parsed"),

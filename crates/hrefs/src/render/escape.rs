@@ -37,9 +37,26 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text for a Markdown table cell: sanitized, and pipes escaped so the cell does not end.
+/// Text for a Markdown table cell: what Markdown would read as markup backslash-escaped (a
+/// pipe would end the cell, `<` start HTML or an autolink, brackets a link, a backslash
+/// escape the next character), then sanitized. Emphasis characters are left: they can
+/// only restyle text, and URLs are full of underscores.
 pub(crate) fn md_cell(s: &str) -> String {
-    sanitize(s).replace('|', "\\|")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '|' | '<' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    sanitize(&out).into_owned()
+}
+
+/// Text for a Markdown table cell inside a code span (an href as written): Markdown is not
+/// read there, so only what would end the cell (a pipe) or the span (a backquote, shown as
+/// `'`) is changed, then the text is sanitized.
+pub(crate) fn md_code_cell(s: &str) -> String {
+    sanitize(&s.replace('`', "'")).replace('|', "\\|")
 }
 
 /// Text for XML and HTML: the five special characters escaped, control characters other
@@ -190,7 +207,12 @@ mod tests {
 
     #[test]
     fn markdown_cells() {
-        assert_eq!(md_cell("a|b\nc\x1b[2J"), "a\\|b\\nc\\u{1b}[2J");
+        assert_eq!(md_cell("a|b\nc\x1b[2J"), "a\\|b\\nc\\u{1b}\\[2J");
+        assert_eq!(md_code_cell("a|`[b]`"), "a\\|'[b]'");
+        assert_eq!(
+            md_cell(r"<script>[x](javascript:y) \"),
+            r"\<script>\[x\](javascript:y) \\"
+        );
     }
 
     #[test]

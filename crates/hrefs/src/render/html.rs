@@ -56,7 +56,7 @@ fn html(report: &SiteReport) -> String {
     let mut body = String::new();
     let _ = write!(
         body,
-        "<header><h1>Link audit of {0}</h1>\
+        "<header><h1>SEO audit of {0}</h1>\
          {1}<p>{3} pages parsed, {4} more URLs checked, {5} broken, {6} redirected, in {7:.1} s.</p>{2}</header>",
         link(&s.seed),
         match (r.score, r.grade) {
@@ -174,7 +174,7 @@ fn html(report: &SiteReport) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Link audit of {}</title><style>{}</style></head><body>{}</body></html>\n",
+         <title>SEO audit of {}</title><style>{}</style></head><body>{}</body></html>\n",
         xml(&s.seed),
         STYLE,
         body

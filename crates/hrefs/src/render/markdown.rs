@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::escape::md_cell;
+use super::escape::{md_cell, md_code_cell};
 use super::text::{fetch_summary, link_text};
 use super::Detail;
 use crate::report::PageReport;
@@ -102,7 +102,7 @@ fn page_markdown(r: &PageReport) -> String {
             l.line,
             l.column,
             l.kind,
-            md_cell(&l.href).replace('`', "'"),
+            md_code_cell(&l.href),
             md_cell(&link_text(l, false)),
             md_cell(&l.rel.join(" "))
         );
@@ -117,7 +117,7 @@ fn crawl_markdown(report: &SiteReport, detail: Detail) -> String {
     let s = &report.summary;
     let r = &report.rating;
     let mut out = String::new();
-    let _ = writeln!(out, "# Link audit of {}\n", md_cell(&s.seed));
+    let _ = writeln!(out, "# SEO audit of {}\n", md_cell(&s.seed));
     match (r.score, r.grade) {
         (Some(score), Some(grade)) => {
             let _ = writeln!(
@@ -141,7 +141,7 @@ fn crawl_markdown(report: &SiteReport, detail: Detail) -> String {
         let _ = writeln!(out, "## Fix first\n");
         let _ = writeln!(
             out,
-            "| # | problem | cause | links | pages | first at | restores | score then |"
+            "| # | problem | cause | findings | pages | first at | restores | score then |"
         );
         let _ = writeln!(
             out,
@@ -224,21 +224,37 @@ fn crawl_markdown(report: &SiteReport, detail: Detail) -> String {
         let _ = writeln!(out, "The audits did not run: nothing was crawled.");
         return out;
     }
-    let _ = writeln!(
-        out,
-        "| audit | severity | weight | findings | pages | fix |"
-    );
-    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | --- |");
-    for a in &report.audits {
+    // The audits that found something, in a table; the others, which are most of them on
+    // most sites, named in one line.
+    let (found, passed): (Vec<_>, Vec<_>) = report.audits.iter().partition(|a| a.findings > 0);
+    if !found.is_empty() {
+        let _ = writeln!(
+            out,
+            "| audit | severity | weight | findings | pages | fix |"
+        );
+        let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | --- |");
+    }
+    for a in &found {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            a.title,
+            md_cell(a.title),
             a.severity.as_str(),
             a.weight,
             a.findings,
             a.pages,
             md_cell(a.fix)
+        );
+    }
+    if !passed.is_empty() {
+        let ids: Vec<String> = passed.iter().map(|a| format!("`{}`", a.id)).collect();
+        let _ = writeln!(
+            out,
+            "{}No finding ({} of {} audits): {}.",
+            if found.is_empty() { "" } else { "\n" },
+            passed.len(),
+            report.audits.len(),
+            ids.join(", ")
         );
     }
     let findings = report.findings_worst_first();
