@@ -29,10 +29,10 @@ pub struct Source {
     pub page: String,
     /// Its 1-based line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
+    pub line: Option<u32>,
     /// Its 1-based byte column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u64>,
+    pub column: Option<u32>,
 }
 
 impl Source {
@@ -184,12 +184,12 @@ mod tests {
     use super::*;
     use crate::rating::{weight, ERROR_CAP};
 
-    fn link(audit: Audit, page: &str, target: &str, line: u64) -> Finding {
+    fn link(audit: Audit, page: &str, target: &str, line: u32) -> Finding {
         Finding {
             audit,
             severity: audit.severity(),
             page: page.into(),
-            target: Some(target.to_string()),
+            target: Some(target.into()),
             line: Some(line),
             column: Some(1),
             text: None,

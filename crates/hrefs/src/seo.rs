@@ -1,7 +1,8 @@
 //! A crawled page's SEO facts as reports carry them: its language, title, description,
 //! canonical URL, `hreflang` alternates, `<h1>`s and images without alt text, decoded in the
 //! page's encoding, URLs resolved, each with its line and column. The audits that judge them
-//! are in `audit::page`.
+//! are in `audit::page`. Every crawled page keeps one, so it is kept small: boxed strings and
+//! slices, the rare canonical link boxed whole.
 
 use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use crate::url::normalize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located {
     /// The text, decoded, whitespace collapsed.
-    pub text: String,
+    pub text: Box<str>,
     /// 1-based line of its tag.
     pub line: u32,
     /// 1-based byte column of its tag.
@@ -25,10 +26,10 @@ pub struct Located {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocatedUrl {
     /// The attribute value as written (decoded).
-    pub href: String,
+    pub href: Box<str>,
     /// Where it leads: resolved against the page, normalised, without fragment; `None` when
     /// it does not resolve to an http(s) URL.
-    pub url: Option<String>,
+    pub url: Option<Box<str>>,
     /// 1-based line of its tag.
     pub line: u32,
     /// 1-based byte column of its tag.
@@ -39,7 +40,7 @@ pub struct LocatedUrl {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alternate {
     /// The `hreflang` value as written.
-    pub lang: String,
+    pub lang: Box<str>,
     /// The alternate page.
     #[serde(flatten)]
     pub link: LocatedUrl,
@@ -50,7 +51,7 @@ pub struct Alternate {
 pub struct PageSeo {
     /// The `<html lang>` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<Box<str>>,
     /// The first `<title>` (outside inline SVG).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Located>,
@@ -59,23 +60,23 @@ pub struct PageSeo {
     pub description: Option<Located>,
     /// The first `<link rel=canonical>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canonical: Option<LocatedUrl>,
+    pub canonical: Option<Box<LocatedUrl>>,
     /// The `hreflang` alternates, in page order (at most
     /// [`MAX_ALTERNATES`](crate::extract::MAX_ALTERNATES)).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hreflang: Vec<Alternate>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub hreflang: Box<[Alternate]>,
     /// How many `<h1>` elements.
     pub h1: u32,
-    /// Where the first two `<h1>`s are, `[line, column]`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub h1_at: Vec<[u32; 2]>,
+    /// Where the second `<h1>` is, `[line, column]`, when there are several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_h1_at: Option<[u32; 2]>,
     /// How many `<img>` have no `alt` attribute (and no presentation role).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub images_without_alt: u32,
     /// The first of them (at most [`MAX_IMAGES`](crate::extract::MAX_IMAGES)): `url` is the
     /// image's.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub images: Vec<LocatedUrl>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub images: Box<[LocatedUrl]>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -89,15 +90,18 @@ impl PageSeo {
         let text = |spot: &Spot| {
             let mut text = String::new();
             decode_text(&spot.value, encoding, &mut text);
-            text
+            text.into_boxed_str()
         };
         // Attribute values are entity-decoded already: decoding them again would turn a
         // literal "&amp;" in a title back into "&".
-        let attribute = |bytes: &[u8]| {
+        let attribute = |bytes: &[u8]| -> Box<str> {
             let (text, _) = encoding.decode_without_bom_handling(bytes);
-            text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+            text.split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into()
         };
-        let located = |spot: &Spot, text: String| Located {
+        let located = |spot: &Spot, text: Box<str>| Located {
             text,
             line: clamp(spot.line),
             column: clamp(spot.column),
@@ -108,7 +112,7 @@ impl PageSeo {
                 .join(href.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-                .map(|u| normalize(&u).to_string());
+                .map(|u| normalize(&u).as_str().into());
             LocatedUrl {
                 href,
                 url,
@@ -123,7 +127,7 @@ impl PageSeo {
                 .description
                 .as_ref()
                 .map(|d| located(d, attribute(&d.value))),
-            canonical: facts.canonical.as_ref().map(url),
+            canonical: facts.canonical.as_ref().map(|c| Box::new(url(c))),
             hreflang: facts
                 .alternates
                 .iter()
@@ -133,11 +137,10 @@ impl PageSeo {
                 })
                 .collect(),
             h1: facts.h1,
-            h1_at: facts
+            second_h1_at: facts
                 .h1_at
-                .iter()
-                .map(|&(line, column)| [clamp(line), clamp(column)])
-                .collect(),
+                .get(1)
+                .map(|&(line, column)| [clamp(line), clamp(column)]),
             images_without_alt: facts.images_without_alt,
             images: facts.images.iter().map(url).collect(),
         }
@@ -179,28 +182,25 @@ mod tests {
         assert_eq!(page.lang.as_deref(), Some("en-GB"));
         let title = page.title.unwrap();
         assert_eq!(
-            (title.text.as_str(), title.line, title.column),
+            (&*title.text, title.line, title.column),
             ("Café & more", 4, 3)
         );
         let description = page.description.unwrap();
-        assert_eq!(
-            (description.text.as_str(), description.line),
-            ("About \"us\"", 6)
-        );
+        assert_eq!((&*description.text, description.line), ("About \"us\"", 6));
         let canonical = page.canonical.unwrap();
-        assert_eq!(canonical.href, "/docs/page.html#top");
+        assert_eq!(&*canonical.href, "/docs/page.html#top");
         assert_eq!(
             canonical.url.as_deref(),
             Some("https://example.com/docs/page.html")
         );
         assert_eq!(page.hreflang.len(), 1);
-        assert_eq!(page.hreflang[0].lang, "fr");
+        assert_eq!(&*page.hreflang[0].lang, "fr");
         assert_eq!(
             (page.hreflang[0].link.line, page.hreflang[0].link.column),
             (8, 3)
         );
         assert_eq!(page.h1, 2);
-        assert_eq!(page.h1_at, [[11, 31], [11, 43]]);
+        assert_eq!(page.second_h1_at, Some([11, 43]));
         assert_eq!(page.images_without_alt, 1);
         assert_eq!(
             page.images[0].url.as_deref(),
@@ -212,9 +212,9 @@ mod tests {
     #[test]
     fn svg_titles_and_later_titles_are_not_the_page_title() {
         let page = seo("<svg><title>logo</title></svg><title>Real</title><title>Second</title>");
-        assert_eq!(page.title.unwrap().text, "Real");
+        assert_eq!(&*page.title.unwrap().text, "Real");
         let page = seo("<body><svg viewBox='0 0 1 1'/><title>After a closed svg</title>");
-        assert_eq!(page.title.unwrap().text, "After a closed svg");
+        assert_eq!(&*page.title.unwrap().text, "After a closed svg");
         let missing = seo("<html><body><h1>x</h1>");
         assert!(missing.title.is_none() && missing.lang.is_none());
     }
@@ -222,12 +222,12 @@ mod tests {
     #[test]
     fn title_text_keeps_what_looks_like_tags() {
         let page = seo("<title>a <b> &lt; c</TITLEX> </ti d</title><p>");
-        assert_eq!(page.title.unwrap().text, "a <b> < c</titleX> </ti d");
+        assert_eq!(&*page.title.unwrap().text, "a <b> < c</titleX> </ti d");
     }
 
     #[test]
     fn an_empty_title_is_there_but_empty() {
         let page = seo("<title>  </title>");
-        assert_eq!(page.title.unwrap().text, "");
+        assert_eq!(&*page.title.unwrap().text, "");
     }
 }

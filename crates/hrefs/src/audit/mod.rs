@@ -35,16 +35,16 @@ pub struct Finding {
     pub page: Arc<str>,
     /// The link's target (resolved), for link findings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Box<str>>,
     /// The link's 1-based line, for link findings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
+    pub line: Option<u32>,
     /// The link's 1-based byte column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u64>,
+    pub column: Option<u32>,
     /// The link's text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Box<str>>,
     /// What exactly is wrong ("404", "3 redirects", "no id 'intro'"...); most are the same
     /// words on every page, and not copied for each.
     pub detail: Cow<'static, str>,
@@ -58,7 +58,7 @@ impl Finding {
 }
 
 /// `page:line:column`, or `page` alone without a position.
-pub fn location(page: &str, line: Option<u64>, column: Option<u64>) -> String {
+pub fn location(page: &str, line: Option<u32>, column: Option<u32>) -> String {
     match (line, column) {
         (Some(line), Some(column)) => format!("{page}:{line}:{column}"),
         _ => page.to_string(),
@@ -295,17 +295,17 @@ fn link_finding(
     links: &Links,
     detail: impl Into<Cow<'static, str>>,
 ) -> Finding {
-    let target = links
+    let target: Box<str> = links
         .url(edge)
-        .map_or_else(|| links.str(edge.href).to_string(), Cow::into_owned);
+        .map_or_else(|| links.str(edge.href).into(), |url| url.into());
     Finding {
         audit,
         severity: audit.severity(),
         page: Arc::clone(page),
         target: Some(target),
-        line: Some(u64::from(edge.line)),
-        column: Some(u64::from(edge.column)),
-        text: Some(links.str(edge.text).to_string()),
+        line: Some(edge.line),
+        column: Some(edge.column),
+        text: Some(links.str(edge.text).into()),
         detail: detail.into(),
     }
 }

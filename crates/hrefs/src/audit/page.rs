@@ -84,10 +84,10 @@ fn at(
     detail: impl Into<Cow<'static, str>>,
 ) -> Finding {
     Finding {
-        line: Some(u64::from(line)),
-        column: Some(u64::from(column)),
-        text: text.map(str::to_string),
-        target: target.map(str::to_string),
+        line: Some(line),
+        column: Some(column),
+        text: text.map(Box::from),
+        target: target.map(Box::from),
         ..page_finding(audit, page, detail)
     }
 }
@@ -141,7 +141,7 @@ fn audit_page(page: &Page, findings: &mut Vec<Finding>) {
     }
     if seo.h1 == 0 {
         findings.push(page_finding(Audit::H1Missing, name, "no <h1> element"));
-    } else if let (true, Some(&[line, column])) = (seo.h1 > 1, seo.h1_at.get(1)) {
+    } else if let (true, Some([line, column])) = (seo.h1 > 1, seo.second_h1_at) {
         findings.push(at(
             Audit::H1Multiple,
             name,

@@ -318,7 +318,8 @@ impl State {
             {
                 let named = seo
                     .canonical
-                    .iter()
+                    .as_deref()
+                    .into_iter()
                     .chain(seo.hreflang.iter().map(|a| &a.link));
                 for url in named.filter_map(|l| l.url.as_deref()) {
                     if let Ok(url) = Url::parse(url) {

@@ -75,7 +75,7 @@ impl<W: Write> CrawlSink for FindingsCsv<W> {
     fn report(&mut self, report: &SiteReport) -> io::Result<()> {
         let w = &mut self.w;
         w.write_all(b"audit,severity,page,line,column,target,text,detail\n")?;
-        let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
         for f in &report.findings {
             let fields = [
                 f.audit.id().to_string(),

@@ -12,7 +12,7 @@ use url::Url;
 use crate::fixture::{self, HOSTILE_FRAGMENT, HOSTILE_FRAGMENT_DECODED, HOSTILE_TEXT};
 
 /// A finding in short: audit id, page path, target (a path on the site, or in full), line.
-type Short = (&'static str, String, Option<String>, Option<u64>);
+type Short = (&'static str, String, Option<String>, Option<u32>);
 
 /// The findings in short, as a set: their order follows the order fetches completed in.
 fn short(findings: &[Finding], origin: &str) -> BTreeSet<Short> {
