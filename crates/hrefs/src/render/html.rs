@@ -120,7 +120,7 @@ fn html(report: &SiteReport) -> String {
     // On a phone, fix first keeps the problem, its cause and the score fixing it gives; where
     // it is comes in the findings.
     if !report.fix_first.is_empty() {
-        body.push_str("<h2 id=\"fix-first\">Fix first</h2><div class=\"scroll\"><table><tr><th class=\"n\">#</th><th>problem</th><th>cause</th><th class=\"n wide\">links</th><th class=\"n wide\">pages</th><th class=\"wide\">first at</th><th class=\"n wide\">restores</th><th class=\"n\">score then</th></tr>");
+        body.push_str("<h2 id=\"fix-first\">Fix first</h2><div class=\"scroll\"><table><tr><th class=\"n\">#</th><th>problem</th><th>cause</th><th class=\"n wide\">findings</th><th class=\"n wide\">pages</th><th class=\"wide\">first at</th><th class=\"n wide\">restores</th><th class=\"n\">score then</th></tr>");
         for (i, f) in report.fix_first.iter().enumerate() {
             let sources: Vec<String> = f.sources.iter().map(|s| breakable(&s.location())).collect();
             let _ = write!(
