@@ -9,6 +9,7 @@ use libfuzzer_sys::fuzz_target;
 const OPTIONS: ExtractOptions = ExtractOptions {
     anchor_details: true,
     fragment_targets: true,
+    seo: true,
 };
 
 /// Everything the extractor reports, in a form that compares.
