@@ -160,13 +160,6 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
     for &(audit, _, n) in &counts {
         *totals.entry(audit.id()).or_default() += n;
     }
-    // Page by page, in URL order (not crawl order: the same site gives the same report, and
-    // the same float sums), each page's counts a run of them.
-    let mut by_page: Vec<(&str, Audit, usize)> = counts
-        .into_iter()
-        .map(|(a, page, n)| (page, a, n))
-        .collect();
-    by_page.sort_unstable();
     let mut parsed: Vec<&str> = crawl
         .visits
         .iter()
@@ -174,6 +167,15 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
         .map(|v| v.url.as_str())
         .collect();
     parsed.sort_unstable();
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    let (score, deductions, capped) = score_of_counts(&counts, has_error, parsed.len());
+    // Page by page, in URL order (not crawl order: the same site gives the same report, and
+    // the same float sums), each page's counts a run of them.
+    let mut by_page: Vec<(&str, Audit, usize)> = counts
+        .into_iter()
+        .map(|(a, page, n)| (page, a, n))
+        .collect();
+    by_page.sort_unstable();
     let mut at = 0;
     let pages: Vec<PageRating> = parsed
         .into_iter()
@@ -205,8 +207,6 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
             }
         })
         .collect();
-    drop(by_page);
-    let (score, deductions, capped) = site_score(findings, pages.len());
     Rating {
         score,
         grade: score.map(grade),
@@ -220,10 +220,19 @@ pub fn rate(crawl: &Crawl, findings: &[Finding]) -> Rating {
 /// The site's score from `findings` over `rated` pages: the score, what each audit cost, and
 /// whether the error cap held it. `None` without a rated page.
 pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteDeduction>, bool) {
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    score_of_counts(&page_counts(findings), has_error, rated)
+}
+
+/// [`site_score`] from the findings' [`page_counts`], and whether one of them is an error.
+fn score_of_counts(
+    counts: &[(Audit, &str, usize)],
+    has_error: bool,
+    rated: usize,
+) -> (Option<f64>, Vec<SiteDeduction>, bool) {
     if rated == 0 {
         return (None, Vec::new(), false);
     }
-    let counts = page_counts(findings);
     let mut lost = 0.0;
     let mut deductions: Vec<SiteDeduction> = counts
         .chunk_by(|a, b| a.0 == b.0)
@@ -246,7 +255,6 @@ pub fn site_score(findings: &[Finding], rated: usize) -> (Option<f64>, Vec<SiteD
         })
         .collect();
     deductions.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.audit.cmp(&b.audit)));
-    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     let capped = has_error && tenth(100.0 - lost) > ERROR_CAP;
     (
         Some(tenth(score_after(lost, has_error))),

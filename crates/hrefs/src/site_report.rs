@@ -102,23 +102,22 @@ impl SiteReport {
     pub fn new(crawl: Crawl) -> SiteReport {
         let findings = audit::audit(&crawl);
         let rating = rating::rate(&crawl, &findings);
-        let counts = rating::page_counts(&findings);
+        // The rating counted each audit's findings and pages already.
         let audits = Audit::ALL
             .iter()
             .map(|&a| {
-                let on_pages = counts.iter().filter(|&&(audit, _, _)| audit == a);
+                let counted = rating.deductions.iter().find(|d| d.audit == a);
                 AuditLine {
                     id: a.id(),
                     title: a.title(),
                     severity: a.severity(),
                     weight: rating::weight(a),
-                    findings: on_pages.clone().map(|&(_, _, n)| n).sum(),
-                    pages: on_pages.count(),
+                    findings: counted.map_or(0, |d| d.findings),
+                    pages: counted.map_or(0, |d| d.pages),
                     fix: a.fix(),
                 }
             })
             .collect();
-        drop(counts);
         let summary = summarize(&crawl, &findings);
         let fix_first = fix_first::fix_first(&findings, rating.pages.len(), fix_first::SHOWN);
         SiteReport {
