@@ -8,12 +8,10 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use super::{page_finding, shorten, Audit, Finding};
+use super::{page_finding, shorten, Audit, Finding, MAX_TITLE_CHARS};
 use crate::crawl::{Crawl, PageSummary, Visit};
 use crate::seo::{Located, LocatedUrl};
 use crate::url::normalize;
-
-use super::MAX_TITLE_CHARS;
 
 /// A parsed page and what the audits compare it by.
 struct Page<'a> {
@@ -25,7 +23,17 @@ struct Page<'a> {
     url: &'a str,
 }
 
-impl Page<'_> {
+impl<'a> Page<'a> {
+    /// `visit` as the audits read it, when it is a parsed page.
+    fn of(visit: &'a Visit) -> Option<Page<'a>> {
+        Some(Page {
+            visit,
+            name: visit.url.as_str().into(),
+            summary: visit.page.as_ref()?,
+            url: visit.final_url.as_deref().unwrap_or(&visit.url),
+        })
+    }
+
     /// Whether search engines are asked to index the page as itself: not noindex, and its
     /// canonical (if any) is itself. Only such pages can compete with each other.
     fn indexable(&self) -> bool {
@@ -41,20 +49,7 @@ impl Page<'_> {
 
 /// Adds the page-level findings of every parsed page of `crawl` to `findings`.
 pub(super) fn audit_pages(crawl: &Crawl, findings: &mut Vec<Finding>) {
-    let pages: Vec<Page> = crawl
-        .visits
-        .iter()
-        .filter_map(|visit| {
-            let summary = visit.page.as_ref()?;
-            let url = visit.final_url.as_deref().unwrap_or(&visit.url);
-            Some(Page {
-                visit,
-                name: visit.url.as_str().into(),
-                summary,
-                url,
-            })
-        })
-        .collect();
+    let pages: Vec<Page> = crawl.visits.iter().filter_map(Page::of).collect();
     let by_url: HashMap<&str, &Visit> = crawl.visits.iter().map(|v| (v.url.as_str(), v)).collect();
     for page in &pages {
         audit_page(page, findings);
@@ -141,7 +136,7 @@ fn audit_page(page: &Page, findings: &mut Vec<Finding>) {
     }
     if seo.h1 == 0 {
         findings.push(page_finding(Audit::H1Missing, name, "no <h1> element"));
-    } else if let (true, Some([line, column])) = (seo.h1 > 1, seo.second_h1_at) {
+    } else if let Some([line, column]) = seo.second_h1_at {
         findings.push(at(
             Audit::H1Multiple,
             name,
@@ -438,19 +433,10 @@ fn audit_sitemap(crawl: &Crawl, by_url: &HashMap<&str, &Visit>, findings: &mut V
     listed.sort_unstable();
     listed.dedup();
     for url in &listed {
-        let Some(visit) = by_url.get(url.as_str()) else {
+        let Some(page) = by_url.get(url.as_str()).and_then(|v| Page::of(v)) else {
             continue;
         };
-        let Some(summary) = &visit.page else {
-            continue;
-        };
-        let page = Page {
-            visit,
-            name: visit.url.as_str().into(),
-            summary,
-            url: visit.final_url.as_deref().unwrap_or(&visit.url),
-        };
-        if visit.noindex {
+        if page.visit.noindex {
             findings.push(page_finding(
                 Audit::SitemapNoindex,
                 &page.name,
