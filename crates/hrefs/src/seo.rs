@@ -8,7 +8,7 @@ use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::extract::{decode_text, SeoFacts, Spot};
+use crate::extract::{collapse_into, decode_text, SeoFacts, Spot};
 use crate::url::normalize;
 
 /// Text found on a page, and where.
@@ -96,10 +96,9 @@ impl PageSeo {
         // literal "&amp;" in a title back into "&".
         let attribute = |bytes: &[u8]| -> Box<str> {
             let (text, _) = encoding.decode_without_bom_handling(bytes);
-            text.split_ascii_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .into()
+            let mut words = String::new();
+            collapse_into(&text, &mut words);
+            words.into_boxed_str()
         };
         let located = |spot: &Spot, text: Box<str>| Located {
             text,

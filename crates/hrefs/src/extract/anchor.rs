@@ -204,7 +204,7 @@ pub(crate) fn decode_text(raw: &[u8], encoding: &'static Encoding, out: &mut Str
 }
 
 /// Appends the words of `text` to `out`, one space apart.
-fn collapse_into(text: &str, out: &mut String) {
+pub(crate) fn collapse_into(text: &str, out: &mut String) {
     let start = out.len();
     for word in text.split_ascii_whitespace() {
         if out.len() > start {

@@ -22,7 +22,7 @@ use std::ops::Range;
 use anchor::{attr_value, OpenAnchor};
 use tokenizer::{Interest, Name, TokenSink, Tokenizer, ID};
 
-pub(crate) use anchor::decode_text;
+pub(crate) use anchor::{collapse_into, decode_text};
 
 pub use anchor::Anchor;
 pub use anchor_log::AnchorLog;
