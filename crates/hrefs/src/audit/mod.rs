@@ -12,7 +12,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::classify::Kind;
-use crate::crawl::graph::{Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER};
+use crate::crawl::graph::{
+    fragment_hash, Edge, Links, Sym, NONE, REL_NOFOLLOW, REL_NOOPENER, REL_NOREFERRER,
+};
 use crate::crawl::{Crawl, Fragments, Visit};
 use crate::url::escape_at;
 
@@ -97,11 +99,11 @@ pub fn audit(crawl: &Crawl) -> Vec<Finding> {
     }
     let audit_part = |pages: std::ops::Range<usize>| {
         let mut findings = Vec::new();
-        let mut texts = TextVerdicts::default();
+        let mut memo = Memo::default();
         for index in pages {
             let visit = &crawl.visits[index];
             let edges = links.page(index);
-            audit_page(visit, edges, links, &by_target, &mut texts, &mut findings);
+            audit_page(visit, edges, links, &by_target, &mut memo, &mut findings);
         }
         findings
     };
@@ -143,9 +145,36 @@ fn audit_parts(
     })
 }
 
-/// What a link text is worth, judged once per distinct text and page language: texts repeat
-/// (navigation on every page), and reading each one again means reaching it in memory again.
-/// The verdicts hold for one language at a time, and a site's pages mostly share theirs.
+/// What the audit of a run of pages works out once per distinct string: strings repeat (the
+/// same navigation, the same sections linked from page after page), and reading one again
+/// means reaching it in memory again, most of the audit's time on a large site.
+#[derive(Default)]
+struct Memo {
+    texts: TextVerdicts,
+    fragments: foldhash::HashMap<Sym, FragmentKey>,
+}
+
+/// How a `#fragment` is looked for on its target page ([`fragment_key`]).
+#[derive(Clone, Copy)]
+enum FragmentKey {
+    /// Always there: empty, or `top`, which browsers scroll to without an id.
+    Always,
+    /// Its [`fragment_hash`], percent-decoded, and as written when that differs.
+    Hashes(u64, Option<u64>),
+}
+
+impl Memo {
+    /// How the fragment `sym` is looked for.
+    fn fragment(&mut self, sym: Sym, links: &Links) -> FragmentKey {
+        *self
+            .fragments
+            .entry(sym)
+            .or_insert_with(|| fragment_key(links.str(sym)))
+    }
+}
+
+/// What a link text is worth, judged once per distinct text and page language. The verdicts
+/// hold for one language at a time, and a site's pages mostly share theirs.
 #[derive(Default)]
 struct TextVerdicts {
     lang: Option<String>,
@@ -189,13 +218,13 @@ fn audit_page(
     edges: &[Edge],
     links: &Links,
     by_target: &foldhash::HashMap<Sym, (&Visit, &Fragments)>,
-    texts: &mut TextVerdicts,
+    memo: &mut Memo,
     findings: &mut Vec<Finding>,
 ) {
     let Some(page) = &visit.page else {
         return;
     };
-    texts.on_page_in(page.seo.lang.as_deref());
+    memo.texts.on_page_in(page.seo.lang.as_deref());
     let name: Arc<str> = visit.url.as_str().into();
     let https = visit.url.starts_with("https:");
     for edge in edges {
@@ -211,11 +240,11 @@ fn audit_page(
                 add(Audit::Redirect, redirect_detail(tv));
             }
             if edge.fragment != NONE && tv.page.is_some() {
-                let fragment = links.str(edge.fragment);
-                if !fragment_exists(target_fragments, fragment) {
+                if !has_fragment(target_fragments, memo.fragment(edge.fragment, links)) {
+                    let fragment = decode(links.str(edge.fragment));
                     add(
                         Audit::MissingFragment,
-                        format!("no id or name '{}' on the target page", decode(fragment)),
+                        format!("no id or name '{fragment}' on the target page"),
                     );
                 }
             }
@@ -245,7 +274,7 @@ fn audit_page(
                 "http:// link on an https:// page".into(),
             );
         }
-        match texts.of(edge.text, links) {
+        match memo.texts.of(edge.text, links) {
             TextVerdict::Empty if !edge.has_image_alt() => {
                 add(Audit::EmptyLinkText, "no text and no image alt".into());
             }
@@ -347,14 +376,27 @@ fn redirect_detail(visit: &Visit) -> String {
     format!("{hops} redirect{plural} ({}) to {to}", codes.join(", "))
 }
 
-/// Whether the page has the fragment: an `id` or `<a name>` equal to it (percent-decoded,
-/// as browsers compare), or the empty fragment and `top`, which always scroll to the top.
-fn fragment_exists(page: &Fragments, fragment: &str) -> bool {
+/// How `fragment` is looked for: a page has it when it has an `id` or `<a name>` equal to it
+/// (percent-decoded, as browsers compare, or as written), and always when it is empty or
+/// `top`, which scroll to the top.
+fn fragment_key(fragment: &str) -> FragmentKey {
     let decoded = decode(fragment);
-    decoded.is_empty()
-        || decoded.eq_ignore_ascii_case("top")
-        || page.contains(&decoded)
-        || (decoded != fragment && page.contains(fragment))
+    if decoded.is_empty() || decoded.eq_ignore_ascii_case("top") {
+        FragmentKey::Always
+    } else {
+        let raw = (decoded != fragment).then(|| fragment_hash(fragment));
+        FragmentKey::Hashes(fragment_hash(&decoded), raw)
+    }
+}
+
+/// Whether the page whose fragment targets are `page` has the fragment looked for by `key`.
+fn has_fragment(page: &Fragments, key: FragmentKey) -> bool {
+    match key {
+        FragmentKey::Always => true,
+        FragmentKey::Hashes(decoded, raw) => {
+            page.contains_hash(decoded) || raw.is_some_and(|raw| page.contains_hash(raw))
+        }
+    }
 }
 
 /// Percent-decodes `s`; a '%' not followed by two hex digits stays as it is.

@@ -240,25 +240,30 @@ impl Links {
             self.starts.push(self.count);
             self.pages.push(Box::default());
         }
-        // Each of the page's strings is looked up here once, however many links share it:
-        // `ours[s]` is the crawl's number for the page's string `s`, `targets[s]` the target
-        // of the page's URL `s` (UNSEEN until asked).
+        // Each of the page's strings the edges keep is looked up here once, however many
+        // links share it, and all of them at once (`Strings::intern_all`): `ours[s]` is the
+        // crawl's number for the page's string `s`, `targets[s]` the target of the page's
+        // URL `s` (UNSEEN until asked).
         const UNSEEN: Sym = NONE - 1;
         let mut ours = vec![UNSEEN; links.symbols()];
+        let mut kept = Vec::new();
+        for link in links.syms() {
+            for s in [link.href, link.url, link.fragment, link.text] {
+                if s != NONE && ours[s as usize] == UNSEEN {
+                    ours[s as usize] = NONE;
+                    kept.push(s);
+                }
+            }
+        }
+        let texts: Vec<&str> = kept.iter().map(|&s| links.str(s)).collect();
+        for (s, sym) in kept.into_iter().zip(self.strings.intern_all(&texts)) {
+            ours[s as usize] = sym;
+        }
+        let sym = |s: Sym| if s == NONE { NONE } else { ours[s as usize] };
         let mut targets = vec![UNSEEN; links.symbols()];
         let mut new_targets = Vec::new();
         let mut edges = Vec::with_capacity(links.len());
         for link in links.syms() {
-            let mut sym = |s: Sym| -> Sym {
-                if s == NONE {
-                    return NONE;
-                }
-                let slot = &mut ours[s as usize];
-                if *slot == UNSEEN {
-                    *slot = self.strings.intern(links.str(s));
-                }
-                *slot
-            };
             let (href, url, fragment, text) = (
                 sym(link.href),
                 sym(link.url),

@@ -199,7 +199,12 @@ impl Fragments {
 
     /// Whether the page has `fragment` as an `id` or `<a name>`.
     pub fn contains(&self, fragment: &str) -> bool {
-        self.0.binary_search(&fragment_hash(fragment)).is_ok()
+        self.contains_hash(fragment_hash(fragment))
+    }
+
+    /// Whether the page has an `id` or `<a name>` whose [`fragment_hash`] is `hash`.
+    pub fn contains_hash(&self, hash: u64) -> bool {
+        self.0.binary_search(&hash).is_ok()
     }
 }
 
