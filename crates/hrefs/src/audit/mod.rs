@@ -239,14 +239,15 @@ fn audit_page(
             } else if !tv.redirects.is_empty() {
                 add(Audit::Redirect, redirect_detail(tv));
             }
-            if edge.fragment != NONE && tv.page.is_some() {
-                if !has_fragment(target_fragments, memo.fragment(edge.fragment, links)) {
-                    let fragment = decode(links.str(edge.fragment));
-                    add(
-                        Audit::MissingFragment,
-                        format!("no id or name '{fragment}' on the target page"),
-                    );
-                }
+            if edge.fragment != NONE
+                && tv.page.is_some()
+                && !has_fragment(target_fragments, memo.fragment(edge.fragment, links))
+            {
+                let fragment = decode(links.str(edge.fragment));
+                add(
+                    Audit::MissingFragment,
+                    format!("no id or name '{fragment}' on the target page"),
+                );
             }
         }
         // An href of nothing or only '#' has no scheme: the kinds of absolute links need not
