@@ -39,6 +39,16 @@ impl PartialEq for Strings {
 }
 
 impl Strings {
+    /// Room for `count` strings of `bytes` in all before anything grows.
+    pub(crate) fn with_capacity(count: usize, bytes: usize) -> Strings {
+        Strings {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(count),
+            table: HashTable::with_capacity(count),
+            hasher: RandomState::default(),
+        }
+    }
+
     /// String `sym`, `None` past the last.
     pub(crate) fn get(&self, sym: Sym) -> Option<&str> {
         string(&self.text, &self.ends, sym)
