@@ -88,10 +88,11 @@ pub(crate) struct LinkSyms {
     pub(crate) url: Sym,
     /// What follows the resolved URL's first '#'; [`NONE`] without one.
     pub(crate) fragment: Sym,
-    /// The `rel` attribute as written ("" without one).
+    /// The `rel` attribute as written; [`NONE`] without one or when empty.
     pub(crate) rel: Sym,
     /// The `target` attribute; [`NONE`] without one.
     pub(crate) target: Sym,
+    /// The visible text and the alt text of images in the anchor; [`NONE`] when empty.
     pub(crate) text: Sym,
     pub(crate) image_alt: Sym,
     pub(crate) line: u32,
@@ -308,8 +309,10 @@ impl LinkCollector {
         at: usize,
     ) {
         let decode = |bytes: &[u8]| encoding.decode_without_bom_handling(bytes).0.into_owned();
-        let rel = anchor.rel().map(|r| decode(&r)).unwrap_or_default();
-        let rel = self.intern(&rel);
+        let rel = match anchor.rel() {
+            Some(r) => self.intern_unless_empty(&decode(&r)),
+            None => NONE,
+        };
         let target = match anchor.target() {
             Some(t) => self.intern(&decode(&t)),
             None => NONE,
@@ -358,9 +361,19 @@ impl LinkCollector {
         sym.unwrap_or(NONE)
     }
 
+    /// [`NONE`] for the empty string (which reads back as one): most anchors have no `rel`
+    /// and no image, and looking the empty string up for each is time spent for nothing.
+    fn intern_unless_empty(&mut self, s: &str) -> Sym {
+        if s.is_empty() {
+            NONE
+        } else {
+            self.intern(s)
+        }
+    }
+
     fn intern_scratch(&mut self) -> Sym {
         let scratch = std::mem::take(&mut self.scratch);
-        let sym = self.intern(&scratch);
+        let sym = self.intern_unless_empty(&scratch);
         self.scratch = scratch;
         sym
     }
