@@ -184,13 +184,18 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
         }
     }
     let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
-    Ok(match report.summary.ending {
+    let code = match report.summary.ending {
         Ending::Interrupted => EXIT_INTERRUPTED,
         Ending::MemoryBudget => EXIT_STOPPED,
         Ending::Complete if gate => EXIT_FAILED,
         Ending::Complete => EXIT_OK,
         _ => EXIT_CRAWL_FAILED,
-    })
+    };
+    // The process ends here: freeing the report's many allocations one by one, and the
+    // allocator then handing the freed memory back page by page, took 2-3% of a crawl of the
+    // python docs; the system takes all of it back at once.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 /// Standard output for a report of possibly many MB. Rust's `Stdout` looks for line ends in
