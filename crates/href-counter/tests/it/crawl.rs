@@ -825,7 +825,7 @@ fn web_text_reaches_no_crawl_report_as_control_characters() {
         if format == "json" {
             // JSON escapes them, so the text reads back exactly.
             let json: Value = serde_json::from_str(report).unwrap();
-            assert_eq!(json["links"][0]["text"], hostile);
+            assert_eq!(json["links"][0]["links"][0]["text"], hostile);
         }
     }
 }

@@ -222,6 +222,26 @@ pub(crate) fn watch(mut cmd: Command, input: Vec<u8>, what: &str) -> Watched {
     }
 }
 
+/// Every link of a crawl's JSON report, each with the `page` it is on: the report groups
+/// them by page (`links: [{page, links: [...]}]`).
+pub(crate) fn crawl_links(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    let groups = report["links"].as_array().expect("a links array");
+    let mut all = Vec::new();
+    for group in groups {
+        let links = group["links"].as_array().expect("a page's links");
+        assert!(
+            !links.is_empty(),
+            "a page without links has no group: {group}"
+        );
+        for link in links {
+            let mut link = link.clone();
+            link["page"] = group["page"].clone();
+            all.push(link);
+        }
+    }
+    all
+}
+
 /// Runs the binary with `args` alone.
 pub(crate) fn hc(args: &[&str]) -> Run {
     run(args, &[], None)
