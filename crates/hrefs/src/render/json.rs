@@ -78,8 +78,19 @@ impl<W: Write> CrawlSink for CrawlJson<W> {
 /// The links, most of the document, are written by hand: serde's string escaping looks at
 /// every byte on its own, where almost no URL or link text needs escaping at all.
 fn write_crawl_json(report: &SiteReport, out: &mut impl Write) -> io::Result<()> {
-    // The parts before the links are written through as they serialize: for a large
-    // site the visits alone run to tens of MB.
+    // Which strings are plain is worked out on another core while the parts before the links
+    // are written (it reads every string of the crawl, a few ms for the python docs).
+    std::thread::scope(|scope| {
+        let plain = scope.spawn(|| PlainStrings::of(&report.links));
+        write_head(report, out)?;
+        let plain = plain.join().expect("finding plain strings does not panic");
+        write_links(report, &plain, out)
+    })
+}
+
+/// The report up to the links.
+fn write_head(report: &SiteReport, out: &mut impl Write) -> io::Result<()> {
+    // Written through as they serialize: for a large site the visits alone run to tens of MB.
     out.write_all(b"{\"summary\":")?;
     json_into(&mut *out, &report.summary)?;
     out.write_all(b",\"notices\":")?;
@@ -93,14 +104,17 @@ fn write_crawl_json(report: &SiteReport, out: &mut impl Write) -> io::Result<()>
     out.write_all(b",\"findings\":")?;
     json_into(&mut *out, &report.findings)?;
     out.write_all(b",\"visits\":")?;
-    json_into(&mut *out, &report.visits)?;
+    json_into(&mut *out, &report.visits)
+}
+
+/// The links, and what follows them, to the end of the report.
+fn write_links(report: &SiteReport, plain: &PlainStrings, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b",\"links\":[")?;
     let count = report.links.len();
-    let plain = PlainStrings::of(&report.links);
     write_blocks(out, count.div_ceil(BLOCK), |block, buf| {
         let start = block * BLOCK;
         let end = (start + BLOCK).min(count);
-        links_json(report, start..end, &plain, buf);
+        links_json(report, start..end, plain, buf);
     })?;
     // The last page's links are still open.
     let mut buf = if count > 0 {
