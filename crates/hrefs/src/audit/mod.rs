@@ -250,12 +250,11 @@ fn audit_page(
                 );
             }
         }
-        // An href of nothing or only '#' has no scheme: the kinds of absolute links need not
-        // be read.
+        // An href of nothing or only '#' has no scheme: never one of an absolute link's kinds.
         let self_link = matches!(
             edge.kind,
             Kind::Relative | Kind::Fragment | Kind::OtherScheme | Kind::Unparsable
-        ) && matches!(links.str(edge.href).trim(), "" | "#");
+        ) && edge.has_empty_href();
         if self_link {
             let what = match links.str(edge.href).trim() {
                 "" => "empty href",

@@ -65,24 +65,32 @@ pub struct Edge {
     pub rel: u8,
     /// `target=_blank`.
     pub blank: bool,
-    /// What the text is besides words, as `TEXT_*` bits.
-    pub text_flags: u8,
+    /// What else is known of the link, as `LINK_*` bits: worked out while the page's strings
+    /// are at hand, so that auditing a link need not reach them again.
+    pub flags: u8,
 }
 
 /// The anchor holds an image with alt text.
-pub const TEXT_IMAGE_ALT: u8 = 1;
+pub const LINK_IMAGE_ALT: u8 = 1;
 /// The anchor's text is all code (`<code>`, `<kbd>`...): an identifier, not words.
-pub const TEXT_CODE: u8 = 2;
+pub const LINK_CODE: u8 = 2;
+/// The href is empty or `#`, whitespace aside.
+pub const LINK_EMPTY_HREF: u8 = 4;
 
 impl Edge {
     /// Whether the anchor holds an image with alt text.
     pub fn has_image_alt(&self) -> bool {
-        self.text_flags & TEXT_IMAGE_ALT != 0
+        self.flags & LINK_IMAGE_ALT != 0
     }
 
     /// Whether the anchor's text is all code.
     pub fn is_code_text(&self) -> bool {
-        self.text_flags & TEXT_CODE != 0
+        self.flags & LINK_CODE != 0
+    }
+
+    /// Whether the href is empty or `#`, whitespace aside.
+    pub fn has_empty_href(&self) -> bool {
+        self.flags & LINK_EMPTY_HREF != 0
     }
 
     /// Whether `rel` has the `REL_*` bit `flag`.
@@ -300,11 +308,16 @@ impl Links {
                 rel,
                 blank: link.target != NONE
                     && links.str(link.target).trim().eq_ignore_ascii_case("_blank"),
-                text_flags: if links.str(link.image_alt).trim().is_empty() {
+                flags: if links.str(link.image_alt).trim().is_empty() {
                     0
                 } else {
-                    TEXT_IMAGE_ALT
-                } | if link.code { TEXT_CODE } else { 0 },
+                    LINK_IMAGE_ALT
+                } | if link.code { LINK_CODE } else { 0 }
+                    | if matches!(links.str(link.href).trim(), "" | "#") {
+                        LINK_EMPTY_HREF
+                    } else {
+                        0
+                    },
             });
         }
         self.starts.push(self.count);
