@@ -120,7 +120,8 @@ return links, self reference and x-default; noindex or non-canonical pages in th
 <html lang>), each finding at its page, line and column. The rating (0-100, A-F) and each
 point it loses are explained in the report; docs/rating.md has the formula. Two crawls of an
 unchanged site give the same report bytes apart from the timing fields (elapsed_ms and the
-crawl's duration, started and the report's start time).
+crawl's duration, started and the report's start time) and, in NDJSON's visit lines, which
+stream as fetches finish, each page's depth and found_on as the crawl first reached it.
 
 Every crawl ends: besides --max-depth, pages past --max-pages (100,000), URLs longer than
 --max-url-length (2048 bytes), deeper than --max-path-segments (20), repeating path segments

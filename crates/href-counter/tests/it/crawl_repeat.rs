@@ -49,8 +49,8 @@ fn mask_to(text: &str, marker: &str, end: &str) -> String {
     out
 }
 
-/// The report in `format` with its timing fields masked: durations, and when the crawl
-/// started.
+/// The report in `format` with its timing fields masked: durations, when the crawl started,
+/// and how NDJSON's visit lines say each page was first reached.
 fn timeless(format: &str, report: &str) -> String {
     let report = mask(report, "\"elapsed_ms\":", false);
     let report = mask_to(&report, "\"started\":\"", "\"");
@@ -58,6 +58,9 @@ fn timeless(format: &str, report: &str) -> String {
         "markdown" => mask(&report, " s |", true),
         "html" => mask_to(&mask(&report, " s.</p>", true), "<time", "</time>"),
         "junit" => mask(&report, "time=\"", false),
+        // Visit lines stream as fetches finish, with the path the crawl first took to each
+        // page; the JSON report settles them.
+        "ndjson" => mask_to(&mask(&report, "\"depth\":", false), "\"found_on\":\"", "\""),
         _ => report,
     }
 }
