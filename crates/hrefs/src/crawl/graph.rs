@@ -258,6 +258,7 @@ impl Links {
         for link in links.syms() {
             for s in [link.href, link.url, link.fragment, link.text] {
                 if s != NONE && ours[s as usize] == UNSEEN {
+                    // Its number comes below; meanwhile it is not UNSEEN.
                     ours[s as usize] = NONE;
                     kept.push(s);
                 }
@@ -287,6 +288,13 @@ impl Links {
                 }
                 *slot
             };
+            let mut flags = if link.code { LINK_CODE } else { 0 };
+            if !links.str(link.image_alt).trim().is_empty() {
+                flags |= LINK_IMAGE_ALT;
+            }
+            if matches!(links.str(link.href).trim(), "" | "#") {
+                flags |= LINK_EMPTY_HREF;
+            }
             let mut rel = 0;
             for token in links.str(link.rel).split_ascii_whitespace() {
                 if let Some((bit, _)) = REL_NAMES
@@ -308,16 +316,7 @@ impl Links {
                 rel,
                 blank: link.target != NONE
                     && links.str(link.target).trim().eq_ignore_ascii_case("_blank"),
-                flags: if links.str(link.image_alt).trim().is_empty() {
-                    0
-                } else {
-                    LINK_IMAGE_ALT
-                } | if link.code { LINK_CODE } else { 0 }
-                    | if matches!(links.str(link.href).trim(), "" | "#") {
-                        LINK_EMPTY_HREF
-                    } else {
-                        0
-                    },
+                flags,
             });
         }
         self.starts.push(self.count);
