@@ -234,7 +234,24 @@ async fn crawl_json_is_the_whole_report() {
         .collect();
     let want: Vec<&str> = report.visits.iter().map(|v| v.url.as_str()).collect();
     assert_eq!(urls, want);
-    let links = v["links"].as_array().unwrap();
+    // Links come grouped by page, each page once, in visit order, none without links.
+    let groups = v["links"].as_array().unwrap();
+    let pages: Vec<&str> = groups.iter().map(|g| g["page"].as_str().unwrap()).collect();
+    let with_links: Vec<&str> = (0..report.visits.len())
+        .filter(|&i| !report.links.page(i).is_empty())
+        .map(|i| report.visits[i].url.as_str())
+        .collect();
+    assert_eq!(pages, with_links);
+    let links: Vec<Value> = groups
+        .iter()
+        .flat_map(|g| {
+            g["links"].as_array().unwrap().iter().map(|l| {
+                let mut l = l.clone();
+                l["page"] = g["page"].clone();
+                l
+            })
+        })
+        .collect();
     assert_eq!(links.len(), report.links.len());
     // The hostile text comes back exactly: JSON escapes, it does not alter.
     let hostile = links
