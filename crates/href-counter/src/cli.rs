@@ -256,7 +256,7 @@ pub(crate) struct CrawlArgs {
 pub(crate) enum CrawlFormat {
     /// A summary: rating, fix first, audits, lowest rated pages (--full: every finding too).
     Markdown,
-    /// The whole report as JSON.
+    /// The whole report as JSON, every link grouped under the page it is on.
     Json,
     /// One JSON object per URL as the crawl goes, then one with the summary and findings.
     Ndjson,
