@@ -19,6 +19,7 @@ use crate::classify::{self, Kind};
 use crate::compat::Side;
 use crate::extract::{Anchor, AnchorLog, PageFacts};
 use crate::intern::{Strings, Sym, NONE};
+use crate::swar::find;
 use crate::url::{Scope, Site};
 use crate::Error;
 
@@ -408,8 +409,9 @@ impl LinkCollector {
             return (NONE, NONE, kind);
         }
         let scratch = std::mem::take(&mut self.scratch);
-        let (url, fragment) = match scratch.split_once('#') {
-            Some((url, fragment)) => (self.intern(url), self.intern(fragment)),
+        // The str methods' search for a char is a byte loop; URLs are short runs.
+        let (url, fragment) = match find(b'#', scratch.as_bytes()) {
+            Some(at) => (self.intern(&scratch[..at]), self.intern(&scratch[at + 1..])),
             None => (self.intern(&scratch), NONE),
         };
         self.scratch = scratch;
