@@ -1,20 +1,19 @@
 //! JSON: a page's full report (an object, or an array of them for several pages), and a
 //! crawl's whole report, every link included, written as it is rendered.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::ops::Range;
 
 use super::blocks::{write_blocks, BLOCK};
+use super::error_object;
 use super::escape::{json_into, json_plain, json_pretty_into, push_json_escaped};
-use super::{error_object, PAGE_BUFFER};
 use crate::crawl::graph::{rel_names, Links, Sym, NONE};
 use crate::sink::{CrawlSink, PageResult, PageSink};
 use crate::site_report::SiteReport;
 
-pub(super) struct PageJson<W: Write> {
+pub(super) struct PageJson<W> {
     many: bool,
-    /// Buffered, each page flushed whole: see [`PAGE_BUFFER`].
-    w: BufWriter<W>,
+    w: W,
     written: usize,
 }
 
@@ -22,7 +21,7 @@ impl<W: Write> PageJson<W> {
     pub(super) fn new(many: bool, w: W) -> Self {
         PageJson {
             many,
-            w: BufWriter::with_capacity(PAGE_BUFFER, w),
+            w,
             written: 0,
         }
     }
@@ -42,7 +41,7 @@ impl<W: Write> PageSink for PageJson<W> {
         if !self.many {
             self.w.write_all(b"\n")?;
         }
-        self.w.flush()
+        Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -24,12 +24,6 @@ pub use closing::{closing_line, gate_lines};
 pub use escape::{csv_field, sanitize};
 pub use progress::Meter;
 
-/// The buffer the JSON page formats write a page through before flushing it whole.
-/// Serializing writes a few bytes at a time, and standard output (line-buffered) looks for a
-/// line end in every write: a fifth of the instructions of a page report in JSON. Flushed
-/// once per page, several pages still reach a pipe one by one.
-const PAGE_BUFFER: usize = 64 * 1024;
-
 /// How page results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageFormat {

@@ -2,25 +2,22 @@
 //! it is done (flushed at once, so a pipe sees it while the crawl runs), then one line with
 //! the summary, rating, audits and findings.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
+use super::error_object;
 use super::escape::json_into;
-use super::{error_object, PAGE_BUFFER};
 use crate::crawl::{Progress, Visit};
 use crate::report::{Link, PageLinks};
 use crate::sink::{CrawlSink, PageResult, PageSink};
 use crate::site_report::SiteReport;
 
-pub(super) struct PageNdjson<W: Write> {
-    /// Buffered, each page's line flushed whole: see [`PAGE_BUFFER`].
-    w: BufWriter<W>,
+pub(super) struct PageNdjson<W> {
+    w: W,
 }
 
 impl<W: Write> PageNdjson<W> {
     pub(super) fn new(w: W) -> Self {
-        PageNdjson {
-            w: BufWriter::with_capacity(PAGE_BUFFER, w),
-        }
+        PageNdjson { w }
     }
 }
 
@@ -30,8 +27,7 @@ impl<W: Write> PageSink for PageNdjson<W> {
             Ok(r) => json_into(&mut self.w, r)?,
             Err(e) => json_into(&mut self.w, &error_object(input, e))?,
         }
-        self.w.write_all(b"\n")?;
-        self.w.flush()
+        self.w.write_all(b"\n")
     }
 
     fn finish(&mut self) -> io::Result<()> {
