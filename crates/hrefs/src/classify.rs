@@ -11,7 +11,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::swar::find;
 #[cfg(test)]
 use crate::url::Scope;
 use crate::url::{registrable_domain, Site};
@@ -167,7 +166,7 @@ fn join_plain(base: &Url, href: &str, out: &mut String) -> bool {
         .position(|&b| b == b'?' || b == b'#')
         .unwrap_or(bytes.len());
     let (path, rest) = href.split_at(path_end);
-    let fragment_at = find(b'#', rest.as_bytes()).unwrap_or(rest.len());
+    let fragment_at = rest.find('#').unwrap_or(rest.len());
     let (query, fragment) = rest.split_at(fragment_at);
     let plain_path = path.bytes().all(|b| PLAIN[usize::from(b)]);
     let plain_query = query

@@ -19,7 +19,6 @@ use crate::classify::{self, Kind};
 use crate::compat::Side;
 use crate::extract::{Anchor, AnchorLog, PageFacts};
 use crate::intern::{Strings, Sym, NONE};
-use crate::swar::find;
 use crate::url::{Scope, Site};
 use crate::Error;
 
@@ -409,9 +408,8 @@ impl LinkCollector {
             return (NONE, NONE, kind);
         }
         let scratch = std::mem::take(&mut self.scratch);
-        // The str methods' search for a char is a byte loop; URLs are short runs.
-        let (url, fragment) = match find(b'#', scratch.as_bytes()) {
-            Some(at) => (self.intern(&scratch[..at]), self.intern(&scratch[at + 1..])),
+        let (url, fragment) = match scratch.split_once('#') {
+            Some((url, fragment)) => (self.intern(url), self.intern(fragment)),
             None => (self.intern(&scratch), NONE),
         };
         self.scratch = scratch;
