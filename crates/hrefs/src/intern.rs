@@ -115,15 +115,16 @@ impl Strings {
                     .map_or(NONE, |&(sym, _)| sym)
             })
             .collect();
-        let found: Vec<bool> = strings
-            .iter()
-            .zip(&syms)
-            .map(|(s, &sym)| self.get(sym) == Some(s))
-            .collect();
-        for (i, s) in strings.iter().enumerate() {
-            if !found[i] {
-                syms[i] = self
-                    .try_intern_hashed(s, hashes[i])
+        // A candidate that is not the string itself is no symbol yet ([`NONE`] is never one).
+        for (sym, s) in syms.iter_mut().zip(strings) {
+            if self.get(*sym) != Some(s) {
+                *sym = NONE;
+            }
+        }
+        for ((sym, s), &hash) in syms.iter_mut().zip(strings).zip(&hashes) {
+            if *sym == NONE {
+                *sym = self
+                    .try_intern_hashed(s, hash)
                     .expect("fewer than 4 billion distinct strings");
             }
         }
