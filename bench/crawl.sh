@@ -18,9 +18,15 @@
 # whether the tools agree on the set of pages and on the planted broken links. Ours and spider
 # run in turns (ours, spider, ours, ...), and their ratio is also given round by round.
 #
+# "href-counter" is the build scripts/build-pgo.sh makes (profile-guided, trained on another
+# site: postgresql-doc-15); the plain release build runs in the same rounds ("href-counter,
+# plain build"), so both figures are printed.
+#
 # Variables: BENCH_RUNS (3), BENCH_CONCURRENCY (16), BENCH_PORT (18092), BENCH_TOOLS (spider
 # lychee linkchecker), SPIDER / LYCHEE / LINKCHECKER (binaries to use instead of installing),
-# HREF_COUNTER (default: the release build).
+# HREF_COUNTER (default: the PGO build), HREF_COUNTER_PLAIN (default: the release build; set
+# it empty to leave the plain build out), BENCH_PGO=0 (no PGO build: href-counter is the
+# plain release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -38,10 +44,19 @@ py_docs=/usr/share/doc/python3.11/html
 
 # --- the tools -----------------------------------------------------------------------------
 tooldir=$out/tools
-if [[ -z ${HREF_COUNTER:-} ]]; then
+if [[ -z ${HREF_COUNTER_PLAIN+set} ]]; then
     cargo build --quiet --release --locked -p href-counter >&2
-    HREF_COUNTER=$root/target/release/href-counter
+    HREF_COUNTER_PLAIN=$root/target/release/href-counter
 fi
+if [[ -z ${HREF_COUNTER:-} ]]; then
+    if [[ ${BENCH_PGO:-1} == 0 ]]; then
+        HREF_COUNTER=$HREF_COUNTER_PLAIN
+        HREF_COUNTER_PLAIN=""
+    else
+        HREF_COUNTER=$(scripts/build-pgo.sh)
+    fi
+fi
+[[ -n $HREF_COUNTER ]] || { note "no href-counter binary to run"; exit 1; }
 if has spider && [[ -z ${SPIDER:-} ]]; then
     [[ -x $tooldir/bin/spider ]] || {
         note "installing spider_cli 2.53.9 (cargo install, several minutes)"
@@ -108,17 +123,25 @@ spider_cmd=("${SPIDER:-spider}" --url "$seed" --http crawl -o)
 # Ours and spider take turns, run by run: this machine is shared, and a busy spell then slows
 # both instead of one. The ratio is also taken run by run (the median of spider's time over
 # ours in the same round).
-pair_ratios=()
+# last_ratio A B: B's last time over A's.
+last_ratio() {
+    local -a a b
+    read -r -a a <<<"${times[$1]}"
+    read -r -a b <<<"${times[$2]}"
+    awk -v a="${a[-1]}" -v b="${b[-1]}" 'BEGIN { if (a > 0) printf "%.2f", b / a }'
+}
+pair_ratios=() plain_ratios=()
 for ((i = 0; i < runs; i++)); do
     run_once ours "${ours_cmd[@]}"
+    [[ -z $HREF_COUNTER_PLAIN ]] || run_once plain "$HREF_COUNTER_PLAIN" "${ours_cmd[@]:1}"
     if has spider; then
         run_once spider "${spider_cmd[@]}"
-        read -r -a o <<<"${times[ours]}"
-        read -r -a p <<<"${times[spider]}"
-        pair_ratios+=("$(awk -v a="${o[-1]}" -v b="${p[-1]}" 'BEGIN { if (a > 0) printf "%.2f", b / a }')")
+        pair_ratios+=("$(last_ratio ours spider)")
+        [[ -z $HREF_COUNTER_PLAIN ]] || plain_ratios+=("$(last_ratio plain spider)")
     fi
 done
 settle ours
+[[ -z $HREF_COUNTER_PLAIN ]] || settle plain
 python3 - "$out/ours.out" >"$out/ours.pages" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -158,10 +181,12 @@ echo
 echo "Crawl of python3.11-doc ($ours_pages pages parsed by href-counter, 3 planted broken links), concurrency $conc, $(nproc) cores"
 echo
 printf '| tool | wall (median) | pages/s | peak RSS | href-counter is |\n| --- | ---: | ---: | ---: | --- |\n'
-for name in ours spider lychee linkchecker; do
+for name in ours plain spider lychee linkchecker; do
     [[ -n ${wall[$name]:-} ]] || continue
     label=$name
     [[ $name == ours ]] && label="href-counter crawl"
+    [[ $name == ours && -n $HREF_COUNTER_PLAIN ]] && label="href-counter crawl (PGO build)"
+    [[ $name == plain ]] && label="href-counter crawl (plain release build)"
     pps=$(awk -v p="$ours_pages" -v t="${wall[$name]}" 'BEGIN { if (t > 0) printf "%.0f", p / t }')
     ratio=$(awk -v a="${wall[ours]}" -v b="${wall[$name]}" 'BEGIN {
         if (a > 0 && b >= a) printf "%.1fx faster", b / a
@@ -172,6 +197,9 @@ done
 if ((${#pair_ratios[@]})); then
     echo
     echo "spider_cli's time over href-counter's, round by round: median $(median "${pair_ratios[@]}")x (${pair_ratios[*]})"
+fi
+if ((${#plain_ratios[@]})); then
+    echo "spider_cli's time over the plain release build's, round by round: median $(median "${plain_ratios[@]}")x (${plain_ratios[*]})"
 fi
 echo
 echo "Agreement:"
