@@ -105,12 +105,19 @@ Examples:
   href-counter crawl --format html -o audit.html https://example.com/
   href-counter crawl --format ndjson https://example.com/ | jq -c 'select(.visit.status >= 400)'
   href-counter crawl --check-external --fail-on error https://staging.example.com/
+  href-counter crawl --base https://docs.example.com/ ./public   a built site, from disk
 
 The crawl is breadth-first from URL over the pages of its site (same host and port, or same
 registrable domain with --scope domain), honouring robots.txt and seeded also from the site's sitemaps.
 Pages are parsed for links; every link target is checked (other sites' only with
 --check-external). Depth is counted in link hops: URL itself is depth 0, the pages it links to
 depth 1, and so on.
+
+A directory (crawl DIR, or --root DIR) is crawled from disk as the site served at --base:
+/dir/ is dir/index.html (a directory without one answers 403), /dir redirects to /dir/, /page
+is page.html when there is no file page (pretty URLs), the content type comes from the file
+extension, robots.txt and sitemaps are read from the directory. Links to the base's origin
+outside the directory are reported as broken (outside-root); other sites are fetched as usual.
 
 The audits judge links (broken, redirected, insecure, missing #fragments, text...) and pages
 (title missing, empty, duplicated or too long; meta description missing or duplicated; <h1>
@@ -142,9 +149,21 @@ away (| head) ends the crawl at once, exit 0.";
 /// `href-counter crawl`.
 #[derive(Debug, Args)]
 pub(crate) struct CrawlArgs {
-    /// Where the crawl starts; its site is what gets crawled.
-    #[arg(value_name = "URL")]
-    pub(crate) url: String,
+    /// Where the crawl starts; its site is what gets crawled. A directory of built HTML is
+    /// crawled from disk, as the site it will be served as (see --root).
+    #[arg(value_name = "URL|DIR", required_unless_present = "root")]
+    pub(crate) url: Option<String>,
+
+    /// Crawl this directory of built HTML from disk, as the site it will be served as at
+    /// --base: no server needed. URL, when given too, is where the crawl starts (default: the
+    /// base).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+
+    /// The URL a directory crawled from disk will be served at [default: http://localhost/].
+    /// Links to it (absolute ones too) are read from the directory.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base: Option<String>,
 
     /// Report format.
     #[arg(long, value_enum, default_value_t = CrawlFormat::Markdown)]

@@ -2,14 +2,14 @@
 //! that what runs is plain library configuration.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig};
-use hrefs::fetch::FetchConfig;
+use hrefs::fetch::{FetchConfig, LocalSite};
 use hrefs::render::{CrawlFormat, Detail, PageFormat};
 use hrefs::{Input, PageOptions};
 use url::Url;
@@ -69,8 +69,59 @@ pub(crate) fn job(cli: &Cli) -> anyhow::Result<Job> {
     }))
 }
 
+/// Where a directory crawled from disk is served when --base is not given.
+const DEFAULT_LOCAL_BASE: &str = "http://localhost/";
+
+/// The start URL of a crawl, and the directory it reads from disk when there is one.
+fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)> {
+    let url_arg = args.url.as_deref();
+    // A bare argument that is no URL but a directory: `crawl ./public`.
+    let dir_arg = url_arg
+        .filter(|a| !a.contains("://") && Path::new(a).is_dir())
+        .map(PathBuf::from);
+    let root = match (&args.root, dir_arg) {
+        (Some(_), Some(dir)) => bail!(
+            "both --root and the directory '{}' given: give the directory once",
+            dir.display()
+        ),
+        (Some(root), None) => Some(root.clone()),
+        (None, dir) => dir,
+    };
+    let Some(root) = root else {
+        if args.base.is_some() {
+            bail!(
+                "--base only applies to a directory crawled from disk (crawl DIR, or --root DIR)"
+            );
+        }
+        let url = url_arg.context("no start given: a URL, or a directory to crawl from disk")?;
+        if !url.contains("://") && !Path::new(url).exists() {
+            bail!("cannot crawl '{url}': not an http:// or https:// URL, and no such directory");
+        }
+        return Ok((crawl::seed_url(url)?, None));
+    };
+    if !root.is_dir() {
+        bail!(
+            "cannot crawl the directory '{}': {}",
+            root.display(),
+            if root.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            }
+        );
+    }
+    let base = crawl::seed_url(args.base.as_deref().unwrap_or(DEFAULT_LOCAL_BASE))
+        .context("invalid --base")?;
+    let local = LocalSite::new(root, base);
+    let seed = match url_arg.filter(|_| args.root.is_some()) {
+        Some(url) => crawl::seed_url(url)?,
+        None => local.base().clone(),
+    };
+    Ok((seed, Some(Box::new(local))))
+}
+
 fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
-    let seed = crawl::seed_url(&args.url)?;
+    let (seed, local) = crawl_start(args)?;
     let interval = Duration::try_from_secs_f64(args.interval)
         .ok()
         .with_context(|| {
@@ -112,7 +163,10 @@ fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
             retries: args.retries,
             max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
         },
-        fetch: fetch_config(&args.fetch)?,
+        fetch: FetchConfig {
+            local,
+            ..fetch_config(&args.fetch)?
+        },
         format: crawl_format(args.format, args.full, fail_on.unwrap_or(Severity::Error)),
         output: args.output.clone(),
         progress: !args.quiet && std::io::stderr().is_terminal(),

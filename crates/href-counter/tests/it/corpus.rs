@@ -25,7 +25,7 @@ use crate::support::{clean_command, BIN};
 
 /// Where the oracle's pages were served; each URL is moved to the port in use.
 const ORACLE_ORIGIN: &str = "http://127.0.0.1:18081/";
-const DOCS: &str = "/usr/share/doc/python3.11/html";
+pub(crate) const DOCS: &str = "/usr/share/doc/python3.11/html";
 const ORACLE: &str = "tests/fixtures/oracle/python3.11-doc.tsv";
 const UNPARSED: &str = "tests/fixtures/oracle/python3.11-doc.unparsed.tsv";
 /// Free ports to try: another program may take the one found before nginx binds it.
@@ -35,20 +35,20 @@ const THREADS: usize = 4;
 /// One page is a few kB on loopback: anything near this is a hang.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The private nginx, stopped when dropped: on success, on failure, on panic.
-struct Nginx {
+pub(crate) struct Nginx {
     pidfile: PathBuf,
     /// `http://127.0.0.1:PORT/`
-    origin: String,
+    pub(crate) origin: String,
 }
 
 impl Nginx {
     /// Serves `dir` on a port of 127.0.0.1 that was free a moment before.
-    fn start(root: &Path, dir: &str) -> Nginx {
+    pub(crate) fn start(root: &Path, dir: &str) -> Nginx {
         let mut failures = Vec::new();
         for _ in 0..PORT_ATTEMPTS {
             let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))

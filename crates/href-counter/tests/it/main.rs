@@ -33,5 +33,7 @@ mod crawl_html;
 mod crawl_seo;
 // Two crawls of one site, the same report bytes but for the documented timing fields.
 mod crawl_repeat;
+// Built sites crawled from disk, and python3.11-doc from disk against nginx.
+mod crawl_disk;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

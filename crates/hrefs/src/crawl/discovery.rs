@@ -148,6 +148,9 @@ pub(super) async fn fetch_robots(fetcher: Fetcher, url: Url, host: String) -> Do
                 Err(e) => unreadable(e.to_string()),
             }
         }
+        // A directory crawled from disk and served below the origin's root has no say over
+        // the origin's robots.txt: as if there were none.
+        Err(FetchError::OutsideRoot { .. }) => (Robots::from_status(404, b"", ROBOTS_AGENT), None),
         Err(e) => unreadable(e.to_string()),
     };
     Done::Robots {
@@ -160,6 +163,7 @@ pub(super) async fn fetch_robots(fetcher: Fetcher, url: Url, host: String) -> Do
 /// Fetches one sitemap; `guessed` when the site did not name it.
 pub(super) async fn fetch_sitemap(fetcher: Fetcher, url: Url, guessed: bool, host: String) -> Done {
     let outcome = match fetcher.get(&url).await {
+        Err(FetchError::OutsideRoot { .. }) if guessed => SitemapOutcome::Absent,
         Err(e) => SitemapOutcome::Failed(e.to_string()),
         Ok(mut response) => {
             let status = response.status();

@@ -109,6 +109,8 @@ pub enum ErrorKind {
     TooLarge,
     /// The URL cannot be fetched at all (scheme, client setup).
     Unsupported,
+    /// A directory is crawled from disk, and the URL is on its origin but outside it.
+    OutsideRoot,
     /// The page arrived but could not be read as HTML (too many links to keep, say).
     Page,
     /// robots.txt could not be read, so the site's pages were not fetched (RFC 9309).
@@ -135,6 +137,8 @@ impl From<&FetchError> for VisitError {
                 ErrorKind::Transfer
             }
             FetchError::TooLarge { .. } => ErrorKind::TooLarge,
+            FetchError::OutsideRoot { .. } => ErrorKind::OutsideRoot,
+            FetchError::File { .. } => ErrorKind::Transfer,
             FetchError::Build { .. }
             | FetchError::CaFile { .. }
             | FetchError::UnsupportedProxy { .. }

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::local::LocalSite;
+
 /// How long establishing a connection may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole fetch (redirects, headers and body) may take by default.
@@ -34,6 +36,9 @@ pub struct FetchConfig {
     /// PEM files of extra certificate authorities to trust, on top of the compiled-in Mozilla
     /// roots and the system store (`SSL_CERT_FILE`/`SSL_CERT_DIR` are honoured there).
     pub root_certs: Vec<PathBuf>,
+    /// A directory that answers for its base URL's origin instead of the network: a built
+    /// site crawled from disk. (Boxed: most fetches have none.)
+    pub local: Option<Box<LocalSite>>,
 }
 
 impl Default for FetchConfig {
@@ -45,6 +50,7 @@ impl Default for FetchConfig {
             max_redirects: DEFAULT_MAX_REDIRECTS,
             user_agent: USER_AGENT.to_string(),
             root_certs: Vec::new(),
+            local: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::decode::EncodingProblem;
+use super::local::LocalSite;
 
 /// Why a fetch failed. HTTP error statuses are not errors: they come back as a
 /// [`Response`](super::Response).
@@ -41,6 +42,24 @@ pub enum FetchError {
     UnsupportedScheme {
         /// The URL.
         url: Url,
+    },
+    /// The URL is on the origin of a directory crawled from disk, but not under the URL it is
+    /// served at: no file answers for it.
+    #[error("{url} is outside the directory {} served at {}: it cannot be checked from disk", site.root().display(), site.base())]
+    OutsideRoot {
+        /// The URL.
+        url: Url,
+        /// The directory and its URL. (Boxed: every fetch result is as large as this enum's
+        /// largest variant.)
+        site: Box<LocalSite>,
+    },
+    /// A file of a directory crawled from disk could not be read.
+    #[error("cannot read {}: {cause}", path.display())]
+    File {
+        /// The file.
+        path: Box<std::path::Path>,
+        /// The system's reason.
+        cause: Box<str>,
     },
     /// The host name could not be resolved.
     #[error("cannot resolve '{}' for {url}: {cause}", .url.host_str().unwrap_or_default())]
@@ -189,7 +208,9 @@ impl FetchError {
             | FetchError::Encoding { url, .. }
             | FetchError::TooManyRedirects { url, .. }
             | FetchError::RedirectLoop { url }
-            | FetchError::BadRedirect { url, .. } => Some(url),
+            | FetchError::BadRedirect { url, .. }
+            | FetchError::OutsideRoot { url, .. } => Some(url),
+            FetchError::File { .. } => None,
         }
     }
 }

@@ -16,6 +16,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+mod local;
 mod proxy;
 mod redirect;
 mod response;
@@ -26,6 +27,7 @@ pub use config::{
 };
 pub use decode::{EncodingProblem, MAX_CODINGS};
 pub use error::{FetchError, RedirectProblem};
+pub use local::LocalSite;
 pub use redirect::Redirect;
 pub use response::Response;
 
@@ -38,6 +40,7 @@ use url::Url;
 
 use client::{base_builder, client_builder, read_ca_file};
 use error::{cause_of, request_error};
+use local::Answer;
 use proxy::check_proxy_env;
 use redirect::{is_web, next_hop, same_resource};
 
@@ -139,6 +142,24 @@ impl Fetcher {
         }
         let mut redirects: Vec<Redirect> = Vec::new();
         loop {
+            if let Some(local) = self.config.local.as_ref().filter(|l| l.owns(&url)) {
+                let next = match local.answer(&url)? {
+                    Answer::Redirect(next) => next,
+                    answer => {
+                        return Response::local(
+                            answer,
+                            url,
+                            redirects,
+                            &method,
+                            started,
+                            &self.config,
+                        )
+                    }
+                };
+                redirects = push_hop(redirects, url, 301, next.clone(), start, &self.config)?;
+                url = next;
+                continue;
+            }
             let send = self
                 .client_for(&url)?
                 .request(method.clone(), url.clone())
@@ -166,19 +187,33 @@ impl Fetcher {
                 ));
             };
             let next = next_hop(&url, location)?;
-            let seen = |u: &Url| same_resource(u, &next);
-            // Checked before the limit: "loop" tells the user more than "too many".
-            if seen(&url) || redirects.iter().any(|r| seen(&r.url)) {
-                return Err(FetchError::RedirectLoop { url: next });
-            }
-            if redirects.len() >= self.config.max_redirects {
-                return Err(FetchError::TooManyRedirects {
-                    url: start.clone(),
-                    limit: self.config.max_redirects,
-                });
-            }
-            redirects.push(Redirect { url, status });
+            redirects = push_hop(redirects, url, status, next.clone(), start, &self.config)?;
             url = next;
         }
     }
+}
+
+/// The redirects so far with one more, from `url` to `next`; an error when `next` was already
+/// visited or the chain is at its limit.
+fn push_hop(
+    mut redirects: Vec<Redirect>,
+    url: Url,
+    status: u16,
+    next: Url,
+    start: &Url,
+    config: &FetchConfig,
+) -> Result<Vec<Redirect>, FetchError> {
+    let seen = |u: &Url| same_resource(u, &next);
+    // Checked before the limit: "loop" tells the user more than "too many".
+    if seen(&url) || redirects.iter().any(|r| seen(&r.url)) {
+        return Err(FetchError::RedirectLoop { url: next });
+    }
+    if redirects.len() >= config.max_redirects {
+        return Err(FetchError::TooManyRedirects {
+            url: start.clone(),
+            limit: config.max_redirects,
+        });
+    }
+    redirects.push(Redirect { url, status });
+    Ok(redirects)
 }

@@ -4,13 +4,14 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 use url::Url;
 
 use super::config::FetchConfig;
 use super::decode::{self, Decoded, EncodingProblem};
 use super::error::{cause_of, lower_first, FetchError};
+use super::local::{Answer, FileBody};
 use super::redirect::Redirect;
 
 /// The final response of a fetch, after redirects, with its body still to be read.
@@ -40,6 +41,10 @@ enum Body {
     Decoded(Decoded),
     /// Not at all: its codings cannot be undone.
     Refused(EncodingProblem),
+    /// From a file of a directory crawled from disk.
+    File(FileBody),
+    /// There is none: a status from a directory crawled from disk.
+    Empty,
 }
 
 impl std::fmt::Debug for Body {
@@ -48,6 +53,8 @@ impl std::fmt::Debug for Body {
             Body::Plain(inner) => f.debug_tuple("Plain").field(inner).finish(),
             Body::Decoded(_) => f.write_str("Decoded"),
             Body::Refused(problem) => f.debug_tuple("Refused").field(problem).finish(),
+            Body::File(file) => f.debug_tuple("File").field(file).finish(),
+            Body::Empty => f.write_str("Empty"),
         }
     }
 }
@@ -94,6 +101,47 @@ impl Response {
             body_bytes: 0,
             done: false,
         }
+    }
+
+    /// The answer of a directory crawled from disk: a file, or a status with no body.
+    pub(super) fn local(
+        answer: Answer,
+        url: Url,
+        redirects: Vec<Redirect>,
+        method: &Method,
+        started: Instant,
+        config: &FetchConfig,
+    ) -> Result<Response, FetchError> {
+        let mut headers = HeaderMap::new();
+        let (status, body, content_type) = match answer {
+            Answer::File { path, content_type } => {
+                let (body, len) = FileBody::open(&path).map_err(|e| FetchError::File {
+                    path: path.clone().into_boxed_path(),
+                    cause: lower_first(&e.to_string()).into(),
+                })?;
+                headers.insert(CONTENT_LENGTH, len.into());
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+                (200, Body::File(body), Some(content_type.to_string()))
+            }
+            Answer::Status(status) => (status, Body::Empty, None),
+            Answer::Redirect(_) => unreachable!("the fetch follows a directory's redirects"),
+        };
+        Ok(Response {
+            status,
+            has_body: *method != Method::HEAD,
+            headers,
+            body,
+            url,
+            content_type,
+            charset: None,
+            redirects,
+            deadline: tokio::time::Instant::now() + config.timeout,
+            timeout: config.timeout,
+            started,
+            max_body: config.max_body,
+            body_bytes: 0,
+            done: false,
+        })
     }
 
     /// The URL that gave this response, after redirects.
@@ -160,6 +208,8 @@ impl Response {
             Body::Decoded(decoded) => tokio::time::timeout_at(self.deadline, decoded.chunk())
                 .await
                 .map(|read| read.map_err(|e| io_cause(&e))),
+            Body::File(file) => Ok(file.piece().map_err(|e| lower_first(&e.to_string()))),
+            Body::Empty => Ok(Ok(None)),
             Body::Refused(problem) => {
                 self.done = true;
                 return Err(FetchError::Encoding {
