@@ -138,16 +138,24 @@ stderr and in the report, with how to lift it (0: no limit). A start URL that re
 another origin (http://example.com/ to https://www.example.com/) is followed: the site is
 the origin it lands on.
 
-Exit codes: 0 the crawl completed (and no finding reached --fail-on); 1 a finding reached
---fail-on (the gate failed); 2 usage or configuration error; 3 the crawl stopped at
+The CI gate: --fail-on and --min-score fail the run (exit 1). Findings in --baseline (an
+earlier JSON report; matched by audit, page and target) or matched by an [[ignore]] rule of
+the configuration file do not. The configuration file (./href-counter.toml or --config) sets
+options by their long names (max-depth = 3, fail-on = \"error\"); the command line overrides
+it. Standard error names what tripped the gate.
+
+Exit codes: 0 the crawl completed (and the gate passed); 1 the gate failed: a finding reached
+--fail-on, or the rating is under --min-score; 2 usage or configuration error; 3 the crawl stopped at
 --max-memory: the report covers what was crawled; 4 the crawl failed: the start page could
 not be crawled (unreadable, not HTML, disallowed by robots.txt, excluded), nothing is rated;
 130 interrupted (Ctrl-C): the report covers what was
 crawled, and a second Ctrl-C quits at once without it. A reader of standard output that goes
 away (| head) ends the crawl at once, exit 0.";
 
-/// `href-counter crawl`.
+/// `href-counter crawl`. An option given twice takes its last value: the configuration
+/// file's come first, and the command line's override them.
 #[derive(Debug, Args)]
+#[command(args_override_self = true)]
 pub(crate) struct CrawlArgs {
     /// Where the crawl starts; its site is what gets crawled. A directory of built HTML is
     /// crawled from disk, as the site it will be served as (see --root).
@@ -258,13 +266,29 @@ pub(crate) struct CrawlArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_LINKS_PER_PAGE, value_parser = whole::<usize>)]
     pub(crate) max_links_per_page: usize,
 
-    /// Exit with status 1 when a finding is at least this severe.
+    /// Exit with status 1 when a finding is at least this severe (findings in --baseline
+    /// or matched by an ignore rule of the configuration excepted).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub(crate) fail_on: Option<FailOn>,
+
+    /// Exit with status 1 when the site rates under this score (0-100), or is not rated.
+    #[arg(long, value_name = "SCORE", allow_negative_numbers = true, value_parser = score)]
+    pub(crate) min_score: Option<f64>,
+
+    /// An earlier JSON report of this crawl (--format json): --fail-on fails only on findings
+    /// it does not have, matched by audit, page and target (not line numbers).
+    #[arg(long, value_name = "REPORT.json")]
+    pub(crate) baseline: Option<PathBuf>,
 
     /// No progress on standard error.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+
+    /// Read the crawl's settings and ignore rules from this TOML file [default:
+    /// ./href-counter.toml when there is one]. Its keys are these options' long names; the
+    /// command line overrides them.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 
     #[command(flatten)]
     pub(crate) fetch: FetchArgs,
@@ -315,6 +339,14 @@ pub(crate) enum Format {
     Csv,
     /// A Markdown summary with a table of links.
     Markdown,
+}
+
+/// A score: 0 to 100.
+fn score(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(n) if (0.0..=100.0).contains(&n) => Ok(n),
+        _ => Err(format!("expected a score from 0 to 100, got '{raw}'")),
+    }
 }
 
 fn parse_scope(s: &str) -> Result<Scope, String> {

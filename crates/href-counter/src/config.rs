@@ -10,11 +10,13 @@ use clap::ValueEnum;
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig};
 use hrefs::fetch::{FetchConfig, LocalSite};
+use hrefs::gate::{Baseline, Gate, IgnoreRule};
 use hrefs::render::{CrawlFormat, Detail, PageFormat};
 use hrefs::{Input, PageOptions};
 use url::Url;
 
 use crate::cli::{self, Cli, Command, CrawlArgs, FailOn, FetchArgs, Format};
+use crate::config_file::ConfigFile;
 
 /// What the command line asks for.
 pub(crate) enum Job {
@@ -42,14 +44,14 @@ pub(crate) struct Crawl {
     pub(crate) output: Option<PathBuf>,
     /// Show the progress line (standard error is a terminal and --quiet was not given).
     pub(crate) progress: bool,
-    /// Findings at least this severe fail the run.
-    pub(crate) fail_on: Option<Severity>,
+    /// What fails the run.
+    pub(crate) gate: Gate,
 }
 
-/// The job `cli` asks for, checked.
-pub(crate) fn job(cli: &Cli) -> anyhow::Result<Job> {
+/// The job `cli` asks for, checked; `file` is what the configuration file added to it.
+pub(crate) fn job(cli: &Cli, file: ConfigFile) -> anyhow::Result<Job> {
     if let Some(Command::Crawl(args)) = &cli.command {
-        return crawl_job(args).map(|job| Job::Crawl(Box::new(job)));
+        return crawl_job(args, file.ignore).map(|job| Job::Crawl(Box::new(job)));
     }
     let format = if cli.report {
         PageFormat::Report
@@ -120,7 +122,7 @@ fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)
     Ok((seed, Some(Box::new(local))))
 }
 
-fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
+fn crawl_job(args: &CrawlArgs, ignore: Vec<IgnoreRule>) -> anyhow::Result<Crawl> {
     let (seed, local) = crawl_start(args)?;
     let interval = Duration::try_from_secs_f64(args.interval)
         .ok()
@@ -170,7 +172,12 @@ fn crawl_job(args: &CrawlArgs) -> anyhow::Result<Crawl> {
         format: crawl_format(args.format, args.full, fail_on.unwrap_or(Severity::Error)),
         output: args.output.clone(),
         progress: !args.quiet && std::io::stderr().is_terminal(),
-        fail_on,
+        gate: Gate {
+            fail_on,
+            min_score: args.min_score,
+            ignore,
+            baseline: args.baseline.as_deref().map(Baseline::read).transpose()?,
+        },
     })
 }
 
@@ -279,7 +286,7 @@ mod tests {
     fn clap_messages_are_kept_whole() {
         assert_eq!(
             usage(&["href-counter", "crawl"]),
-            "the following required arguments were not provided: <URL> (see --help)"
+            "the following required arguments were not provided: <URL|DIR> (see --help)"
         );
         let typo = usage(&["href-counter", "--formt", "json", "x"]);
         assert!(typo.contains("unexpected argument '--formt'"), "{typo}");
@@ -312,7 +319,7 @@ mod tests {
             let mut args = vec!["href-counter", "crawl"];
             args.extend_from_slice(extra);
             args.push("http://x/");
-            match job(&Cli::try_parse_from(args).unwrap()).unwrap() {
+            match job(&Cli::try_parse_from(args).unwrap(), ConfigFile::default()).unwrap() {
                 Job::Crawl(crawl) => crawl.config.max_links_per_page,
                 Job::Pages(_) => unreachable!("a crawl"),
             }

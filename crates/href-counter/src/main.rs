@@ -6,6 +6,7 @@
 
 mod cli;
 mod config;
+mod config_file;
 mod stop;
 
 use std::fs::File;
@@ -76,7 +77,8 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<u8> {
-    let cli = match Cli::try_parse() {
+    let (argv, file) = config_file::apply(std::env::args_os().collect())?;
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => {
             // --help and --version: their text is the output.
@@ -85,7 +87,7 @@ fn run() -> anyhow::Result<u8> {
         }
         Err(err) => anyhow::bail!("{}", config::usage_error(&err)),
     };
-    match config::job(&cli)? {
+    match config::job(&cli, file)? {
         Job::Pages(job) => pages(job),
         Job::Crawl(job) => {
             set_purge_delay(CRAWL_PURGE_DELAY);
@@ -172,22 +174,23 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     };
     // On a terminal, a last line to read when the report went elsewhere; a script reading
     // standard error gets only what went wrong.
+    let verdict = job.gate.judge(&report);
     if job.progress {
         eprintln!(
             "href-counter: {}",
-            render::closing_line(&report, &destination)
+            render::closing_line(&report, Some(&verdict), &destination)
         );
     }
-    if let Some(fail_on) = job.fail_on {
-        for line in render::gate_lines(&report, fail_on) {
+    // A crawl that failed has said why already, and exits with its own code.
+    if !report.summary.ending.is_start_problem() {
+        for line in render::gate_lines(&verdict) {
             eprintln!("href-counter: {line}");
         }
     }
-    let gate = job.fail_on.is_some_and(|s| report.has_findings_at(s));
     let code = match report.summary.ending {
         Ending::Interrupted => EXIT_INTERRUPTED,
         Ending::MemoryBudget => EXIT_STOPPED,
-        Ending::Complete if gate => EXIT_FAILED,
+        Ending::Complete if verdict.failed() => EXIT_FAILED,
         Ending::Complete => EXIT_OK,
         _ => EXIT_CRAWL_FAILED,
     };

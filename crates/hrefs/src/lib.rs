@@ -31,6 +31,7 @@ mod error;
 pub mod extract;
 pub mod fetch;
 pub mod fix_first;
+pub mod gate;
 mod intern;
 mod links;
 pub mod page;

@@ -35,5 +35,7 @@ mod crawl_seo;
 mod crawl_repeat;
 // Built sites crawled from disk, and python3.11-doc from disk against nginx.
 mod crawl_disk;
+// The CI gate: --fail-on, --min-score, --baseline, href-counter.toml and its ignore rules.
+mod crawl_gate;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

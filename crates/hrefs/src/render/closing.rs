@@ -1,17 +1,20 @@
 //! The lines a crawl ends with on standard error, whatever the format: one line of summary
-//! (rating, pages, findings by severity, where the report went), and, when `--fail-on`
-//! trips, which findings tripped it.
+//! (rating, pages, findings by severity, what the gate accepted, where the report went), and,
+//! when the gate fails, why: the score under `--min-score`, the findings that tripped
+//! `--fail-on`.
 
 use super::escape::sanitize;
 use crate::audit::Severity;
+use crate::gate::Verdict;
 use crate::site_report::SiteReport;
 
 /// How many of the findings that tripped a gate are named.
 const NAMED: usize = 5;
 
 /// The closing line: `rated 89.9/100 (B) over 526 pages; 1449 errors, 160 warnings, 1861
-/// notices; report: FILE`. `destination` is where the report was written.
-pub fn closing_line(report: &SiteReport, destination: &str) -> String {
+/// notices; 3 ignored; report: FILE`. `destination` is where the report was written; what
+/// the gate accepted is said when it accepted anything.
+pub fn closing_line(report: &SiteReport, verdict: Option<&Verdict>, destination: &str) -> String {
     let s = &report.summary;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let rating = match (report.rating.score, report.rating.grade) {
@@ -25,8 +28,12 @@ pub fn closing_line(report: &SiteReport, destination: &str) -> String {
         _ => "not rated: no page could be read".to_string(),
     };
     let count = |severity: Severity| s.severities.get(severity.as_str()).copied().unwrap_or(0);
+    let accepted = match verdict.map(accepted) {
+        Some(a) if !a.is_empty() => format!("; {a}"),
+        _ => String::new(),
+    };
     format!(
-        "{rating}; {}, {}, {}; report: {}",
+        "{rating}; {}, {}, {}{accepted}; report: {}",
         plural(count(Severity::Error), "error"),
         plural(count(Severity::Warning), "warning"),
         plural(count(Severity::Notice), "notice"),
@@ -34,36 +41,54 @@ pub fn closing_line(report: &SiteReport, destination: &str) -> String {
     )
 }
 
-/// When findings at `fail_on` or worse exist: a line saying so, then the first few of them
-/// (worst first), one a line, and how many more. Empty when the gate passes.
-pub fn gate_lines(report: &SiteReport, fail_on: Severity) -> Vec<String> {
-    let tripped: Vec<_> = report
-        .findings_worst_first()
-        .into_iter()
-        .filter(|f| f.severity <= fail_on)
-        .collect();
-    if tripped.is_empty() {
-        return Vec::new();
+/// What the gate accepted, for the closing line: `12 ignored, 3 in the baseline`; empty when
+/// nothing was.
+pub fn accepted(verdict: &Verdict) -> String {
+    let mut parts = Vec::new();
+    if verdict.ignored > 0 {
+        parts.push(format!("{} ignored", verdict.ignored));
     }
-    let mut lines = vec![format!(
-        "--fail-on {}: {} finding{} at {} or worse",
+    if verdict.in_baseline > 0 {
+        parts.push(format!("{} in the baseline", verdict.in_baseline));
+    }
+    parts.join(", ")
+}
+
+/// Why the gate failed: the score, then the findings that tripped it (the first few, worst
+/// first, with page, line, column and target) and how many more. Empty when it passed.
+pub fn gate_lines(verdict: &Verdict) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let (Some(score), Some(min)) = (verdict.low_score, verdict.min_score) {
+        lines.push(match score {
+            Some(score) => format!("--min-score {min}: the site rates {score:.1}, under it"),
+            None => format!("--min-score {min}: the site is not rated"),
+        });
+    }
+    let (Some(fail_on), false) = (verdict.fail_on, verdict.tripped.is_empty()) else {
+        return lines;
+    };
+    let n = verdict.tripped.len();
+    let accepted = match accepted(verdict) {
+        a if a.is_empty() => a,
+        a => format!(" (besides {a})"),
+    };
+    lines.push(format!(
+        "--fail-on {}: {n} finding{} at {} or worse{accepted}",
         fail_on.as_str(),
-        tripped.len(),
-        if tripped.len() == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" },
         fail_on.as_str()
-    )];
-    for f in tripped.iter().take(NAMED) {
-        let at = f.location();
+    ));
+    for f in verdict.tripped.iter().take(NAMED) {
         let target = f
             .target
             .as_deref()
             .map(|t| format!(" {t}"))
             .unwrap_or_default();
-        lines
-            .push(sanitize(&format!("  {} {at}{target}: {}", f.audit.id(), f.detail)).into_owned());
+        let line = format!("  {} {}{target}: {}", f.audit.id(), f.location(), f.detail);
+        lines.push(sanitize(&line).into_owned());
     }
-    if tripped.len() > NAMED {
-        lines.push(format!("  and {} more", tripped.len() - NAMED));
+    if n > NAMED {
+        lines.push(format!("  and {} more", n - NAMED));
     }
     lines
 }

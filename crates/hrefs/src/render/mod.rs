@@ -20,7 +20,7 @@ use std::io::Write;
 use crate::audit::Severity;
 use crate::sink::{CrawlSink, PageSink};
 
-pub use closing::{closing_line, gate_lines};
+pub use closing::{accepted, closing_line, gate_lines};
 pub use escape::{csv_field, sanitize};
 pub use progress::Meter;
 

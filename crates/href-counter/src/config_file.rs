@@ -1,0 +1,179 @@
+//! The configuration file, `href-counter.toml`: found in the working directory or given with
+//! `crawl --config FILE`, read for the crawl only.
+//!
+//! Each top-level key is a crawl option's long name (`max-depth = 3`, `fail-on = "error"`,
+//! `exclude = ["*/drafts/*"]`, `check-external = true`), so every option has a key with no
+//! second list to keep in step: the keys become arguments placed before the command line's,
+//! which override them (lists add up). `[[ignore]]` tables are the gate's ignore rules, each
+//! with a required `reason`.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::CommandFactory;
+use hrefs::audit::Audit;
+use hrefs::gate::IgnoreRule;
+use serde_json::Value;
+
+use crate::cli::Cli;
+
+/// The file looked for in the working directory.
+pub(crate) const FILE_NAME: &str = "href-counter.toml";
+
+/// What the file holds.
+#[derive(Debug, Default)]
+pub(crate) struct ConfigFile {
+    /// Its options, as crawl arguments (`--max-depth=3`).
+    pub(crate) args: Vec<OsString>,
+    /// Its ignore rules.
+    pub(crate) ignore: Vec<IgnoreRule>,
+}
+
+/// The command line with the configuration file's options placed right after `crawl`, and
+/// the file's ignore rules. Anything but a crawl is left alone.
+pub(crate) fn apply(argv: Vec<OsString>) -> anyhow::Result<(Vec<OsString>, ConfigFile)> {
+    let Some(at) = argv
+        .iter()
+        .skip(1)
+        .position(|a| a == "crawl")
+        .map(|i| i + 1)
+    else {
+        return Ok((argv, ConfigFile::default()));
+    };
+    // Help is read when something is wrong: a broken file must not hide it.
+    if argv[at + 1..].iter().any(|a| a == "--help" || a == "-h") {
+        return Ok((argv, ConfigFile::default()));
+    }
+    let given = config_arg(&argv[at + 1..])?;
+    let path = match given {
+        Some(path) => path,
+        None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
+        None => return Ok((argv, ConfigFile::default())),
+    };
+    let file = read(&path)?;
+    let mut argv = argv;
+    argv.splice(at + 1..at + 1, file.args.iter().cloned());
+    Ok((argv, file))
+}
+
+/// The value of `--config FILE` (or `--config=FILE`) among a crawl's arguments.
+fn config_arg(args: &[OsString]) -> anyhow::Result<Option<PathBuf>> {
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--config" {
+            let path = args.next().context("--config needs a file")?;
+            return Ok(Some(PathBuf::from(path)));
+        }
+        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            return Ok(Some(PathBuf::from(path)));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads and checks the file.
+fn read(path: &Path) -> anyhow::Result<ConfigFile> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file '{name}'"))?;
+    let table: Value = basic_toml::from_str(&text)
+        .with_context(|| format!("the configuration file '{name}' is not valid TOML"))?;
+    let Value::Object(table) = table else {
+        bail!("the configuration file '{name}' is not a table of keys");
+    };
+    let command = Cli::command();
+    let crawl = command
+        .find_subcommand("crawl")
+        .context("the crawl command is missing")?;
+    let mut file = ConfigFile::default();
+    for (key, value) in &table {
+        let at = || format!("{name}: {key}");
+        if key == "ignore" {
+            file.ignore = ignore_rules(value).with_context(at)?;
+            continue;
+        }
+        let Some(arg) = crawl
+            .get_arguments()
+            .find(|a| a.get_long() == Some(key.as_str()) && key != "config")
+        else {
+            bail!(
+                "{}: no such key (the keys are the crawl's long options, as in `max-depth = 3`, \
+                 and [[ignore]] tables; see href-counter crawl --help)",
+                at()
+            );
+        };
+        let takes_value = arg.get_action().takes_values();
+        let values = match value {
+            Value::Array(items) if takes_value => items.iter().collect(),
+            value => vec![value],
+        };
+        for value in values {
+            let flag = format!("--{key}");
+            match (value, takes_value) {
+                (Value::Bool(true), false) => file.args.push(flag.into()),
+                (Value::Bool(false), false) => {}
+                (Value::String(s), true) => file.args.push(format!("{flag}={s}").into()),
+                (Value::Number(n), true) => file.args.push(format!("{flag}={n}").into()),
+                (other, false) => bail!("{}: expected true or false, got {other}", at()),
+                (other, true) => bail!("{}: expected a string or a number, got {other}", at()),
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// The `[[ignore]]` tables.
+fn ignore_rules(value: &Value) -> anyhow::Result<Vec<IgnoreRule>> {
+    let Value::Array(rules) = value else {
+        bail!("expected [[ignore]] tables");
+    };
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| ignore_rule(rule).with_context(|| format!("rule {}", i + 1)))
+        .collect()
+}
+
+fn ignore_rule(rule: &Value) -> anyhow::Result<IgnoreRule> {
+    let Value::Object(keys) = rule else {
+        bail!("expected a table with audit, target, page and reason");
+    };
+    let text = |key: &str| -> anyhow::Result<Option<String>> {
+        match keys.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+            Some(other) => bail!("{key}: expected a non-empty string, got {other}"),
+        }
+    };
+    if let Some(unknown) = keys
+        .keys()
+        .find(|k| !["audit", "target", "page", "reason"].contains(&k.as_str()))
+    {
+        bail!("no such key '{unknown}' (an ignore rule has audit, target, page and reason)");
+    }
+    let audit = match text("audit")? {
+        None => None,
+        Some(id) => Some(
+            Audit::ALL
+                .into_iter()
+                .find(|a| a.id() == id)
+                .with_context(|| format!("audit: no audit named '{id}'"))?,
+        ),
+    };
+    let (target, page) = (text("target")?, text("page")?);
+    if audit.is_none() && target.is_none() && page.is_none() {
+        bail!("it would ignore everything: give an audit, a target or a page");
+    }
+    let reason = text("reason")?
+        .context("reason: missing (say why the problem is accepted, for the next reader)")?;
+    Ok(IgnoreRule {
+        audit,
+        target,
+        page,
+        reason,
+    })
+}
