@@ -311,6 +311,11 @@ pub(crate) enum CrawlFormat {
     Html,
     /// JUnit XML, one test case per audit (for CI systems).
     Junit,
+    /// SARIF 2.1.0 for code scanning: a rule per audit, a result per finding.
+    Sarif,
+    /// GitHub Actions annotations (::error file=...,line=...::...), on the files when
+    /// crawling from disk.
+    Github,
 }
 
 /// The severity that fails a crawl.

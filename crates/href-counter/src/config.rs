@@ -240,6 +240,11 @@ fn crawl_format(format: cli::CrawlFormat, full: bool, fail_at: Severity) -> Craw
         cli::CrawlFormat::FindingsCsv => CrawlFormat::FindingsCsv,
         cli::CrawlFormat::Html => CrawlFormat::Html,
         cli::CrawlFormat::Junit => CrawlFormat::Junit { fail_at },
+        cli::CrawlFormat::Sarif => CrawlFormat::Sarif,
+        // Notices only when they fail the gate: a site has thousands.
+        cli::CrawlFormat::Github => CrawlFormat::Github {
+            least: fail_at.max(Severity::Warning),
+        },
     }
 }
 

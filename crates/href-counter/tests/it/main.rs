@@ -37,5 +37,7 @@ mod crawl_repeat;
 mod crawl_disk;
 // The CI gate: --fail-on, --min-score, --baseline, href-counter.toml and its ignore rules.
 mod crawl_gate;
+// SARIF (validated against the vendored schema) and GitHub annotations, from disk and served.
+mod crawl_scan;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

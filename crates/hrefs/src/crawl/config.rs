@@ -139,6 +139,8 @@ impl CrawlConfig {
             robots: self.robots,
             sitemaps: self.sitemaps,
             check_external: self.check_external,
+            root: None,
+            base: None,
         }
     }
 }
@@ -184,6 +186,12 @@ pub struct Settings {
     pub sitemaps: bool,
     /// [`CrawlConfig::check_external`].
     pub check_external: bool,
+    /// The directory crawled from disk, as given, when the site was read from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// The URL that directory is served at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 /// The URL a crawl starts from, as given: an absolute `http://` or `https://` URL with a host.

@@ -56,6 +56,7 @@ pub async fn crawl(
     let started = Instant::now();
     let started_at = SystemTime::now();
     let seed = normalize(seed);
+    let local = fetcher.config().local.as_deref();
     let mut state = State::new(&seed, config, fetcher.clone());
     state
         .frontier
@@ -130,7 +131,11 @@ pub async fn crawl(
         cuts: cuts.into_vec(),
         started: clock::rfc3339(started_at),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-        settings: config.settings(),
+        settings: Settings {
+            root: local.map(|l| l.root().display().to_string()),
+            base: local.map(|l| l.base().to_string()),
+            ..config.settings()
+        },
     })
 }
 

@@ -78,10 +78,15 @@ impl LocalSite {
 
     /// The file a URL would be served from, if the directory has it (for reports that point
     /// at files: `page.html`, not `http://localhost/page.html`).
+    /// A directory's URL without its slash is its `index.html`, through the redirect.
     pub fn file_of(&self, url: &Url) -> Option<PathBuf> {
         match self.answer(url).ok()? {
             Answer::File { path, .. } => Some(path),
-            Answer::Redirect(_) | Answer::Status(_) => None,
+            Answer::Redirect(to) => match self.answer(&to).ok()? {
+                Answer::File { path, .. } => Some(path),
+                Answer::Redirect(_) | Answer::Status(_) => None,
+            },
+            Answer::Status(_) => None,
         }
     }
 
@@ -292,6 +297,16 @@ mod tests {
                 site.root().display()
             )
         );
+        let file = |url: &str| site.file_of(&Url::parse(url).unwrap());
+        assert_eq!(
+            file(&format!("{b}/a")),
+            Some(site.root().join("a/index.html"))
+        );
+        assert_eq!(
+            file(&format!("{b}/about")),
+            Some(site.root().join("about.html"))
+        );
+        assert_eq!(file(&format!("{b}/b/")), None);
         assert!(site.owns(&Url::parse("http://localhost/x").unwrap()));
         assert!(!site.owns(&Url::parse("https://localhost/x").unwrap()));
     }

@@ -78,6 +78,22 @@ pub(crate) fn xml(s: &str) -> String {
     out
 }
 
+/// Text for the message of a GitHub Actions workflow command (`::error ...::MESSAGE`): made
+/// terminal-safe, then `%`, CR and LF escaped as the runner unescapes them, so that no text can
+/// end the command's line and start another command.
+pub(crate) fn workflow_data(s: &str) -> String {
+    sanitize(s)
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Text for a property of a workflow command (`file=`, `title=`): as [`workflow_data`], and
+/// `:` and `,`, which end a property, escaped too.
+pub(crate) fn workflow_property(s: &str) -> String {
+    workflow_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// A CSV field, quoted when it needs to be (RFC 4180); a leading `=`, `+`, `-` or `@` is
 /// prefixed with `'` so spreadsheets do not run link text as a formula. Control characters
 /// other than line breaks and tabs (which quoting carries) are escaped as [`sanitize`] does.
@@ -262,5 +278,18 @@ mod tests {
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field("\x1b[31mred"), "\\u{1b}[31mred");
+    }
+
+    #[test]
+    fn workflow_commands_cannot_be_ended_or_forged() {
+        let forged = "a%0A\n::error::forged\r,b:c\u{1b}[31m";
+        let data = workflow_data(forged);
+        assert!(!data.contains(['\n', '\r', '\u{1b}']), "{data}");
+        // Line ends were made visible escapes already: the command stays on its line.
+        assert_eq!(data, "a%250A\\n::error::forged\\r,b:c\\u{1b}[31m");
+        assert_eq!(
+            workflow_property("public/a,b:c.html"),
+            "public/a%2Cb%3Ac.html"
+        );
     }
 }

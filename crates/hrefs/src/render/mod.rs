@@ -7,12 +7,15 @@ mod closing;
 mod compat;
 mod csv;
 mod escape;
+mod files;
+mod github;
 mod html;
 mod json;
 mod junit;
 mod markdown;
 mod ndjson;
 mod progress;
+mod sarif;
 mod text;
 
 use std::io::Write;
@@ -65,6 +68,14 @@ pub enum CrawlFormat {
         /// The least severity that fails an audit's test case.
         fail_at: Severity,
     },
+    /// SARIF 2.1.0 for code scanning: a rule per audit, a result per finding, at the file
+    /// when the site was crawled from disk.
+    Sarif,
+    /// GitHub Actions annotations, one per finding of `least` severity or worse.
+    Github {
+        /// The least severity annotated.
+        least: Severity,
+    },
 }
 
 /// How much of a crawl the Markdown report lists.
@@ -104,6 +115,8 @@ pub fn crawl_sink<'a>(format: CrawlFormat, out: impl Write + 'a) -> Box<dyn Craw
         CrawlFormat::FindingsCsv => Box::new(csv::FindingsCsv::new(out)),
         CrawlFormat::Html => Box::new(html::CrawlHtml::new(out)),
         CrawlFormat::Junit { fail_at } => Box::new(junit::CrawlJunit::new(fail_at, out)),
+        CrawlFormat::Sarif => Box::new(sarif::CrawlSarif::new(out)),
+        CrawlFormat::Github { least } => Box::new(github::CrawlGithub::new(least, out)),
     }
 }
 
