@@ -44,6 +44,9 @@ pub(crate) struct Crawl {
     pub(crate) output: Option<PathBuf>,
     /// Show the progress line (standard error is a terminal and --quiet was not given).
     pub(crate) progress: bool,
+    /// End with the closing line on standard error even when it is not a terminal: a gate is
+    /// set and --quiet was not given (a CI log then says what the gate accepted).
+    pub(crate) closing_line: bool,
     /// What fails the run.
     pub(crate) gate: Gate,
 }
@@ -172,6 +175,8 @@ fn crawl_job(args: &CrawlArgs, ignore: Vec<IgnoreRule>) -> anyhow::Result<Crawl>
         format: crawl_format(args.format, args.full, fail_on.unwrap_or(Severity::Error)),
         output: args.output.clone(),
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        closing_line: !args.quiet
+            && (std::io::stderr().is_terminal() || fail_on.is_some() || args.min_score.is_some()),
         gate: Gate {
             fail_on,
             min_score: args.min_score,

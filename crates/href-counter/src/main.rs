@@ -173,9 +173,9 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
         None => "standard output".to_string(),
     };
     // On a terminal, a last line to read when the report went elsewhere; a script reading
-    // standard error gets only what went wrong.
+    // standard error gets only what went wrong, or, when it runs a gate, what it accepted.
     let verdict = job.gate.judge(&report);
-    if job.progress {
+    if job.closing_line {
         eprintln!(
             "href-counter: {}",
             render::closing_line(&report, Some(&verdict), &destination)

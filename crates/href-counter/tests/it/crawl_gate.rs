@@ -124,6 +124,19 @@ fn a_baseline_fails_only_new_findings() {
     ];
     let run = hc(&[&gate[..], &[root.as_str()]].concat());
     run.assert_success();
+    // Without --quiet, a gate's run ends with the closing line even off a terminal (a CI
+    // log), saying what the gate accepted.
+    let loud: Vec<&str> = gate.iter().copied().filter(|a| *a != "-q").collect();
+    let run = hc(&[&loud[..], &[root.as_str()]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("href-counter: rated ")
+            && run
+                .stderr
+                .ends_with("; 2 in the baseline; report: /dev/null\n"),
+        "{}",
+        run.stderr
+    );
     // A new one fails the gate, and only it is named.
     let ok = Path::new(&root).join("ok.html");
     let html = std::fs::read_to_string(&ok).unwrap();
