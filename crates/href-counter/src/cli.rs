@@ -88,6 +88,31 @@ pub(crate) struct FetchArgs {
     /// roots and the system store (SSL_CERT_FILE, SSL_CERT_DIR) are always trusted.
     #[arg(long, value_name = "FILE")]
     pub(crate) ca_cert: Vec<PathBuf>,
+
+    /// Send this header ('Name: value') to the page's host (a crawl's: the start URL's), never
+    /// to other sites; may be repeated.
+    #[arg(long, value_name = "HEADER")]
+    pub(crate) header: Vec<String>,
+
+    /// Basic auth for the page's host (a crawl's: the start URL's). Without :PASSWORD, the
+    /// password comes from $HREF_COUNTER_PASSWORD. Never written to a report or a message.
+    #[arg(long, value_name = "USER[:PASSWORD]")]
+    pub(crate) user: Option<String>,
+
+    /// Send this cookie (NAME=VALUE) to the page's host (a crawl's: the start URL's); may be
+    /// repeated.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub(crate) cookie: Vec<String>,
+
+    /// Send the cookies of this Netscape cookie-jar file (as curl -c writes it), each where a
+    /// browser would.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cookie_jar: Option<PathBuf>,
+
+    /// The User-Agent header [default: href-counter/VERSION]. robots.txt rules are still read
+    /// for href-counter.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) user_agent: Option<String>,
 }
 
 /// Commands beyond counting pages.

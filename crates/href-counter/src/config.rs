@@ -9,8 +9,8 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use hrefs::audit::Severity;
 use hrefs::crawl::{self, CrawlConfig};
-use hrefs::fetch::{FetchConfig, LocalSite};
-use hrefs::gate::{Baseline, Gate, IgnoreRule};
+use hrefs::fetch::{Cookie, FetchConfig, HostAuth, HostHeader, LocalSite};
+use hrefs::gate::{Baseline, Gate};
 use hrefs::render::{CrawlFormat, Detail, PageFormat};
 use hrefs::{Input, PageOptions};
 use url::Url;
@@ -21,7 +21,7 @@ use crate::config_file::ConfigFile;
 /// What the command line asks for.
 pub(crate) enum Job {
     /// Read pages and count or report their links.
-    Pages(Pages),
+    Pages(Box<Pages>),
     /// Crawl a site.
     Crawl(Box<Crawl>),
 }
@@ -54,16 +54,16 @@ pub(crate) struct Crawl {
 /// The job `cli` asks for, checked; `file` is what the configuration file added to it.
 pub(crate) fn job(cli: &Cli, file: ConfigFile) -> anyhow::Result<Job> {
     if let Some(Command::Crawl(args)) = &cli.command {
-        return crawl_job(args, file.ignore).map(|job| Job::Crawl(Box::new(job)));
+        return crawl_job(args, file).map(|job| Job::Crawl(Box::new(job)));
     }
     let format = if cli.report {
         PageFormat::Report
     } else {
         page_format(cli.format)
     };
-    Ok(Job::Pages(Pages {
+    Ok(Job::Pages(Box::new(Pages {
         inputs: inputs(cli)?,
-        fetch: fetch_config(&cli.fetch)?,
+        fetch: fetch_config(&cli.fetch, &input_hosts(&cli.inputs))?,
         options: PageOptions {
             links: format != PageFormat::Compat,
             scope: cli.scope,
@@ -71,7 +71,7 @@ pub(crate) fn job(cli: &Cli, file: ConfigFile) -> anyhow::Result<Job> {
             max_links: None,
         },
         format,
-    }))
+    })))
 }
 
 /// Where a directory crawled from disk is served when --base is not given.
@@ -125,8 +125,9 @@ fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)
     Ok((seed, Some(Box::new(local))))
 }
 
-fn crawl_job(args: &CrawlArgs, ignore: Vec<IgnoreRule>) -> anyhow::Result<Crawl> {
+fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
     let (seed, local) = crawl_start(args)?;
+    let site_host = origin_host(&seed).into_iter().collect::<Vec<_>>();
     let interval = Duration::try_from_secs_f64(args.interval)
         .ok()
         .with_context(|| {
@@ -168,9 +169,13 @@ fn crawl_job(args: &CrawlArgs, ignore: Vec<IgnoreRule>) -> anyhow::Result<Crawl>
             retries: args.retries,
             max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
         },
-        fetch: FetchConfig {
-            local,
-            ..fetch_config(&args.fetch)?
+        fetch: {
+            let mut fetch = FetchConfig {
+                local,
+                ..fetch_config(&args.fetch, &site_host)?
+            };
+            fetch.headers.extend(file.headers);
+            fetch
         },
         format: crawl_format(args.format, args.full, fail_on.unwrap_or(Severity::Error)),
         output: args.output.clone(),
@@ -180,10 +185,38 @@ fn crawl_job(args: &CrawlArgs, ignore: Vec<IgnoreRule>) -> anyhow::Result<Crawl>
         gate: Gate {
             fail_on,
             min_score: args.min_score,
-            ignore,
+            ignore: file.ignore,
             baseline: args.baseline.as_deref().map(Baseline::read).transpose()?,
         },
     })
+}
+
+/// `host:port` of a URL: what `--header`, `--user` and `--cookie` are sent to (one origin,
+/// not every port of the host).
+fn origin_host(url: &Url) -> Option<String> {
+    Some(format!(
+        "{}:{}",
+        url.host_str()?,
+        url.port_or_known_default()?
+    ))
+}
+
+/// The `host:port` of the URLs among `inputs` (or of `$url`).
+fn input_hosts(inputs: &[String]) -> Vec<String> {
+    let env = std::env::var("url").ok();
+    let raw: Vec<&str> = if inputs.is_empty() {
+        env.iter().map(String::as_str).collect()
+    } else {
+        inputs.iter().map(String::as_str).collect()
+    };
+    let mut hosts: Vec<String> = raw
+        .iter()
+        .filter_map(|r| Url::parse(r.trim()).ok())
+        .filter_map(|u| origin_host(&u))
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
 }
 
 /// The pages to read: the arguments, or else `$url` as the original tool did.
@@ -204,7 +237,8 @@ fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
     }
 }
 
-fn fetch_config(args: &FetchArgs) -> anyhow::Result<FetchConfig> {
+/// The fetch settings; `hosts` are the hosts `--header`, `--user` and `--cookie` are for.
+fn fetch_config(args: &FetchArgs, hosts: &[String]) -> anyhow::Result<FetchConfig> {
     let seconds = |value: f64, flag: &str| {
         Duration::try_from_secs_f64(value)
             .ok()
@@ -213,12 +247,90 @@ fn fetch_config(args: &FetchArgs) -> anyhow::Result<FetchConfig> {
                 format!("invalid {flag} '{value}': expected a positive number of seconds")
             })
     };
+    let for_hosts = |name: String, value: String| {
+        hosts.iter().map(move |h| HostHeader {
+            hosts: h.clone(),
+            name: name.clone(),
+            value: value.clone(),
+        })
+    };
+    let mut headers = Vec::new();
+    for raw in &args.header {
+        let (name, value) = raw
+            .split_once(':')
+            .filter(|(n, _)| !n.trim().is_empty())
+            .with_context(|| format!("invalid --header '{raw}': expected 'Name: value'"))?;
+        headers.extend(for_hosts(name.trim().to_string(), value.trim().to_string()));
+    }
+    let mut cookies = Vec::new();
+    for raw in &args.cookie {
+        let (name, value) = raw
+            .split_once('=')
+            .filter(|(n, _)| !n.trim().is_empty())
+            .with_context(|| format!("invalid --cookie '{raw}': expected NAME=VALUE"))?;
+        cookies.extend(
+            hosts
+                .iter()
+                .filter_map(|h| h.rsplit_once(':'))
+                .map(|(host, port)| Cookie {
+                    domain: host.to_string(),
+                    subdomains: false,
+                    port: port.parse().ok(),
+                    path: "/".into(),
+                    secure: false,
+                    name: name.trim().to_string(),
+                    value: value.trim().to_string(),
+                }),
+        );
+    }
+    if let Some(path) = &args.cookie_jar {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the cookie jar '{}'", path.display()))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let jar = hrefs::fetch::parse_cookie_jar(&text, now)
+            .map_err(|e| anyhow::anyhow!("the cookie jar '{}': {e}", path.display()))?;
+        cookies.extend(jar);
+    }
+    let auth = match &args.user {
+        None => Vec::new(),
+        Some(raw) => {
+            let (user, password) = match raw.split_once(':') {
+                Some((user, password)) => (user.to_string(), password.to_string()),
+                None => (
+                    raw.clone(),
+                    std::env::var("HREF_COUNTER_PASSWORD").map_err(|_| {
+                        anyhow::anyhow!(
+                            "--user {raw} has no password: give --user {raw}:PASSWORD, or set \
+                             HREF_COUNTER_PASSWORD"
+                        )
+                    })?,
+                ),
+            };
+            hosts
+                .iter()
+                .map(|h| HostAuth {
+                    hosts: h.clone(),
+                    user: user.clone(),
+                    password: password.clone(),
+                })
+                .collect()
+        }
+    };
     Ok(FetchConfig {
         timeout: seconds(args.timeout, "--timeout")?,
         connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?,
         max_body: (args.max_body > 0).then_some(args.max_body),
         max_redirects: args.max_redirects,
         root_certs: args.ca_cert.clone(),
+        user_agent: args
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| hrefs::fetch::USER_AGENT.to_string()),
+        headers,
+        auth,
+        cookies,
         ..FetchConfig::default()
     })
 }

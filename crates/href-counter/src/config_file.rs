@@ -5,7 +5,7 @@
 //! `exclude = ["*/drafts/*"]`, `check-external = true`), so every option has a key with no
 //! second list to keep in step: the keys become arguments placed before the command line's,
 //! which override them (lists add up). `[[ignore]]` tables are the gate's ignore rules, each
-//! with a required `reason`.
+//! with a required `reason`; `[[header]]` tables are headers for the hosts a pattern matches.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::CommandFactory;
 use hrefs::audit::Audit;
+use hrefs::fetch::HostHeader;
 use hrefs::gate::IgnoreRule;
 use serde_json::Value;
 
@@ -28,6 +29,8 @@ pub(crate) struct ConfigFile {
     pub(crate) args: Vec<OsString>,
     /// Its ignore rules.
     pub(crate) ignore: Vec<IgnoreRule>,
+    /// Its `[[header]]` tables: headers for the hosts a pattern matches.
+    pub(crate) headers: Vec<HostHeader>,
 }
 
 /// The command line with the configuration file's options placed right after `crawl`, and
@@ -93,7 +96,11 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
     for (key, value) in &table {
         let at = || format!("{name}: {key}");
         if key == "ignore" {
-            file.ignore = ignore_rules(value).with_context(at)?;
+            file.ignore = tables(value, ignore_rule).with_context(at)?;
+            continue;
+        }
+        if key == "header" {
+            file.headers = tables(value, header).with_context(at)?;
             continue;
         }
         let Some(arg) = crawl
@@ -102,7 +109,7 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
         else {
             bail!(
                 "{}: no such key (the keys are the crawl's long options, as in `max-depth = 3`, \
-                 and [[ignore]] tables; see href-counter crawl --help)",
+                 and [[ignore]] and [[header]] tables; see href-counter crawl --help)",
                 at()
             );
         };
@@ -126,16 +133,38 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
     Ok(file)
 }
 
-/// The `[[ignore]]` tables.
-fn ignore_rules(value: &Value) -> anyhow::Result<Vec<IgnoreRule>> {
-    let Value::Array(rules) = value else {
-        bail!("expected [[ignore]] tables");
+/// Each of an array of tables (`[[ignore]]`), read by `read`.
+fn tables<T>(value: &Value, read: fn(&Value) -> anyhow::Result<T>) -> anyhow::Result<Vec<T>> {
+    let Value::Array(items) = value else {
+        bail!("expected an array of tables ([[...]])");
     };
-    rules
+    items
         .iter()
         .enumerate()
-        .map(|(i, rule)| ignore_rule(rule).with_context(|| format!("rule {}", i + 1)))
+        .map(|(i, item)| read(item).with_context(|| format!("table {}", i + 1)))
         .collect()
+}
+
+/// A `[[header]]` table: `hosts` (a `*` pattern), `name`, `value`.
+fn header(table: &Value) -> anyhow::Result<HostHeader> {
+    let Value::Object(keys) = table else {
+        bail!("expected a table with hosts, name and value");
+    };
+    if let Some(unknown) = keys
+        .keys()
+        .find(|k| !["hosts", "name", "value"].contains(&k.as_str()))
+    {
+        bail!("no such key '{unknown}' (a header has hosts, name and value)");
+    }
+    let text = |key: &str| match keys.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(anyhow::anyhow!("{key}: expected a string")),
+    };
+    Ok(HostHeader {
+        hosts: text("hosts")?,
+        name: text("name")?,
+        value: text("value")?,
+    })
 }
 
 fn ignore_rule(rule: &Value) -> anyhow::Result<IgnoreRule> {

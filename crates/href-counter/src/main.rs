@@ -88,7 +88,7 @@ fn run() -> anyhow::Result<u8> {
         Err(err) => anyhow::bail!("{}", config::usage_error(&err)),
     };
     match config::job(&cli, file)? {
-        Job::Pages(job) => pages(job),
+        Job::Pages(job) => pages(*job),
         Job::Crawl(job) => {
             set_purge_delay(CRAWL_PURGE_DELAY);
             crawl(*job)

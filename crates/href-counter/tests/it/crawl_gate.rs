@@ -232,7 +232,7 @@ fn a_bad_configuration_file_is_a_usage_error_naming_it() {
         ("max-depth = [\n", &["bad.toml", "not valid TOML"]),
         (
             "[[ignore]]\naudit = \"broken-link\"\n",
-            &["bad.toml", "rule 1", "reason"],
+            &["bad.toml", "table 1", "reason"],
         ),
         (
             "[[ignore]]\nreason = \"x\"\n",

@@ -39,5 +39,7 @@ mod crawl_disk;
 mod crawl_gate;
 // SARIF (validated against the vendored schema) and GitHub annotations, from disk and served.
 mod crawl_scan;
+// --header, --user, --cookie, --cookie-jar, --user-agent: to the site's host only.
+mod crawl_requests;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

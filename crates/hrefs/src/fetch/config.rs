@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::extras::{Cookie, HostAuth, HostHeader};
 use super::local::LocalSite;
 
 /// How long establishing a connection may take by default.
@@ -39,6 +40,13 @@ pub struct FetchConfig {
     /// A directory that answers for its base URL's origin instead of the network: a built
     /// site crawled from disk. (Boxed: most fetches have none.)
     pub local: Option<Box<LocalSite>>,
+    /// Extra headers, each for the hosts its pattern matches.
+    pub headers: Vec<HostHeader>,
+    /// Basic-auth credentials, each for the hosts its pattern matches (the first that
+    /// matches is sent).
+    pub auth: Vec<HostAuth>,
+    /// Cookies, each sent where a browser would send it.
+    pub cookies: Vec<Cookie>,
 }
 
 impl Default for FetchConfig {
@@ -51,6 +59,9 @@ impl Default for FetchConfig {
             user_agent: USER_AGENT.to_string(),
             root_certs: Vec::new(),
             local: None,
+            headers: Vec::new(),
+            auth: Vec::new(),
+            cookies: Vec::new(),
         }
     }
 }

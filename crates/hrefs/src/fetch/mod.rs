@@ -16,6 +16,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+mod extras;
 mod local;
 mod proxy;
 mod redirect;
@@ -27,6 +28,7 @@ pub use config::{
 };
 pub use decode::{EncodingProblem, MAX_CODINGS};
 pub use error::{FetchError, RedirectProblem};
+pub use extras::{parse_cookie_jar, Cookie, HostAuth, HostHeader};
 pub use local::LocalSite;
 pub use redirect::Redirect;
 pub use response::Response;
@@ -61,6 +63,19 @@ impl Fetcher {
     /// The system certificate store is read at the first `https://` request.
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
         check_proxy_env()?;
+        for h in &config.headers {
+            let name = reqwest::header::HeaderName::from_bytes(h.name.as_bytes());
+            let value = reqwest::header::HeaderValue::from_str(&h.value);
+            if name.is_err() || value.is_err() {
+                return Err(FetchError::Build {
+                    reason: format!(
+                        "the header '{}' is not a valid header (a name of letters, digits and \
+                         -_, a value without control characters)",
+                        h.name
+                    ),
+                });
+            }
+        }
         if reqwest::header::HeaderValue::from_str(&config.user_agent).is_err() {
             return Err(FetchError::Build {
                 reason: format!(
@@ -160,10 +175,9 @@ impl Fetcher {
                 url = next;
                 continue;
             }
-            let send = self
-                .client_for(&url)?
-                .request(method.clone(), url.clone())
-                .send();
+            let request = self.client_for(&url)?.request(method.clone(), url.clone());
+            let c = &self.config;
+            let send = extras::add(request, &url, &c.headers, &c.auth, &c.cookies).send();
             let response = tokio::time::timeout_at(deadline, send)
                 .await
                 .map_err(|_| FetchError::Timeout {
