@@ -1,6 +1,7 @@
 //! The command line: every flag and all help text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hrefs::url::Scope;
@@ -291,6 +292,22 @@ pub(crate) struct CrawlArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = hrefs::crawl::DEFAULT_MAX_LINKS_PER_PAGE, value_parser = whole::<usize>)]
     pub(crate) max_links_per_page: usize,
 
+    /// Take these statuses (comma-separated: 403,429,999) from any host for a block, not a
+    /// broken link: reported as blocked-link warnings. Per host: [[accept-from]] tables in
+    /// the configuration file. May be repeated.
+    #[arg(long, value_name = "STATUSES", value_delimiter = ',', value_parser = status)]
+    pub(crate) accept: Vec<u16>,
+
+    /// Keep the external checks that succeeded (2xx, no redirect) in this file, and skip
+    /// checking them again while they are younger than --max-cache-age. Failures are never
+    /// kept: they are checked on every run.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cache: Option<PathBuf>,
+
+    /// How long a cached success holds: seconds, or with a unit (30m, 12h, 1d, 2w).
+    #[arg(long, value_name = "AGE", default_value = "1d", value_parser = age)]
+    pub(crate) max_cache_age: Duration,
+
     /// Exit with status 1 when a finding is at least this severe (findings in --baseline
     /// or matched by an ignore rule of the configuration excepted).
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -369,6 +386,40 @@ pub(crate) enum Format {
     Csv,
     /// A Markdown summary with a table of links.
     Markdown,
+}
+
+/// A duration: seconds, or a number with a unit (s, m, h, d, w).
+fn age(raw: &str) -> Result<Duration, String> {
+    let raw_t = raw.trim();
+    let (number, unit) = raw_t.split_at(
+        raw_t
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(raw_t.len()),
+    );
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if scale > 0 => Ok(Duration::from_secs(n.saturating_mul(scale))),
+        _ => Err(format!(
+            "expected an age such as 3600, 30m, 12h, 1d or 2w, got '{raw}'"
+        )),
+    }
+}
+
+/// An HTTP status: 100 to 999.
+fn status(raw: &str) -> Result<u16, String> {
+    match raw.trim().parse::<u16>() {
+        Ok(n) if (100..=999).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected an http status from 100 to 999, got '{raw}'"
+        )),
+    }
 }
 
 /// A score: 0 to 100.

@@ -3,12 +3,14 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use hrefs::audit::Severity;
-use hrefs::crawl::{self, CrawlConfig};
+use hrefs::cache::Cache;
+use hrefs::crawl::{self, CrawlConfig, StatusRule};
 use hrefs::fetch::{Cookie, FetchConfig, HostAuth, HostHeader, LocalSite};
 use hrefs::gate::{Baseline, Gate};
 use hrefs::render::{CrawlFormat, Detail, PageFormat};
@@ -49,6 +51,8 @@ pub(crate) struct Crawl {
     pub(crate) closing_line: bool,
     /// What fails the run.
     pub(crate) gate: Gate,
+    /// Where the cache of external checks is kept.
+    pub(crate) cache: Option<PathBuf>,
 }
 
 /// The job `cli` asks for, checked; `file` is what the configuration file added to it.
@@ -168,6 +172,25 @@ fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
             check_external: args.check_external,
             retries: args.retries,
             max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
+            cache: match &args.cache {
+                None => None,
+                Some(path) => {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    Some(Arc::new(Cache::load(path, args.max_cache_age, now)?))
+                }
+            },
+            accept: {
+                let mut rules = file.accept;
+                if !args.accept.is_empty() {
+                    rules.push(StatusRule {
+                        hosts: None,
+                        statuses: args.accept.clone(),
+                    });
+                }
+                rules
+            },
         },
         fetch: {
             let mut fetch = FetchConfig {
@@ -182,6 +205,7 @@ fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
         closing_line: !args.quiet
             && (std::io::stderr().is_terminal() || fail_on.is_some() || args.min_score.is_some()),
+        cache: args.cache.clone(),
         gate: Gate {
             fail_on,
             min_score: args.min_score,

@@ -5,7 +5,8 @@
 //! `exclude = ["*/drafts/*"]`, `check-external = true`), so every option has a key with no
 //! second list to keep in step: the keys become arguments placed before the command line's,
 //! which override them (lists add up). `[[ignore]]` tables are the gate's ignore rules, each
-//! with a required `reason`; `[[header]]` tables are headers for the hosts a pattern matches.
+//! with a required `reason`; `[[header]]` tables are headers for the hosts a pattern matches,
+//! `[[accept-from]]` tables statuses taken for a block from them.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::CommandFactory;
 use hrefs::audit::Audit;
+use hrefs::crawl::StatusRule;
 use hrefs::fetch::HostHeader;
 use hrefs::gate::IgnoreRule;
 use serde_json::Value;
@@ -31,6 +33,9 @@ pub(crate) struct ConfigFile {
     pub(crate) ignore: Vec<IgnoreRule>,
     /// Its `[[header]]` tables: headers for the hosts a pattern matches.
     pub(crate) headers: Vec<HostHeader>,
+    /// Its `[[accept-from]]` tables: statuses taken for a block from the hosts a pattern
+    /// matches.
+    pub(crate) accept: Vec<StatusRule>,
 }
 
 /// The command line with the configuration file's options placed right after `crawl`, and
@@ -99,6 +104,12 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
             file.ignore = tables(value, ignore_rule).with_context(at)?;
             continue;
         }
+        // `accept = [403, 429]` is the option, for every host; `[[accept-from]]` tables name
+        // hosts (TOML has no key that is both).
+        if key == "accept-from" {
+            file.accept = tables(value, accept_rule).with_context(at)?;
+            continue;
+        }
         if key == "header" {
             file.headers = tables(value, header).with_context(at)?;
             continue;
@@ -109,7 +120,7 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
         else {
             bail!(
                 "{}: no such key (the keys are the crawl's long options, as in `max-depth = 3`, \
-                 and [[ignore]] and [[header]] tables; see href-counter crawl --help)",
+                 and [[ignore]], [[header]] and [[accept-from]] tables; see href-counter crawl --help)",
                 at()
             );
         };
@@ -143,6 +154,38 @@ fn tables<T>(value: &Value, read: fn(&Value) -> anyhow::Result<T>) -> anyhow::Re
         .enumerate()
         .map(|(i, item)| read(item).with_context(|| format!("table {}", i + 1)))
         .collect()
+}
+
+/// An `[[accept-from]]` table: `hosts` (a `*` pattern) and `statuses`.
+fn accept_rule(table: &Value) -> anyhow::Result<StatusRule> {
+    let Value::Object(keys) = table else {
+        bail!("expected a table with hosts and statuses");
+    };
+    if let Some(unknown) = keys
+        .keys()
+        .find(|k| !["hosts", "statuses"].contains(&k.as_str()))
+    {
+        bail!("no such key '{unknown}' (an accept rule has hosts and statuses)");
+    }
+    let Some(Value::String(hosts)) = keys.get("hosts") else {
+        bail!("hosts: expected a string (a * pattern: \"*.linkedin.com\")");
+    };
+    let statuses = match keys.get("statuses") {
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|v| {
+                v.as_u64()
+                    .filter(|n| (100..=999).contains(n))
+                    .map(|n| n as u16)
+                    .with_context(|| format!("statuses: {v} is not an http status"))
+            })
+            .collect::<anyhow::Result<Vec<u16>>>()?,
+        _ => bail!("statuses: expected a list of http statuses ([403, 429])"),
+    };
+    Ok(StatusRule {
+        hosts: Some(hosts.clone()),
+        statuses,
+    })
 }
 
 /// A `[[header]]` table: `hosts` (a `*` pattern), `name`, `value`.

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use hrefs::cache::Cache;
 use hrefs::crawl::Ending;
 use hrefs::fetch::Fetcher;
 use hrefs::render::{self, sanitize, Meter};
@@ -174,6 +175,13 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     };
     // On a terminal, a last line to read when the report went elsewhere; a script reading
     // standard error gets only what went wrong, or, when it runs a gate, what it accepted.
+    if let (Some(path), Some(cache)) = (&job.cache, &job.config.cache) {
+        let mut cache = Cache::clone(cache);
+        cache.record(&report.visits);
+        if let Err(err) = cache.save(path) {
+            eprintln!("href-counter: warning: {}", sanitize(&err.to_string()));
+        }
+    }
     let verdict = job.gate.judge(&report);
     if job.closing_line {
         eprintln!(

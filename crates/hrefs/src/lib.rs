@@ -23,6 +23,7 @@
 //! ```
 
 pub mod audit;
+pub mod cache;
 pub mod charset;
 pub mod classify;
 pub mod compat;

@@ -17,10 +17,11 @@ use crate::audit::{Audit, Finding, Severity};
 use crate::crawl::Crawl;
 
 /// The weight of each audit in a page's 100 points: 68 for links, 32 for the page itself.
-/// Self-links and a missing `x-default` are reported, never scored.
+/// Self-links, a missing `x-default` and links the target refused to check are reported,
+/// never scored.
 pub fn weight(audit: Audit) -> f64 {
     match audit {
-        Audit::SelfLink | Audit::HreflangNoXDefault => 0.0,
+        Audit::SelfLink | Audit::HreflangNoXDefault | Audit::BlockedLink => 0.0,
         Audit::BrokenLink => 21.0,
         Audit::Redirect => 4.0,
         Audit::RedirectChain => 3.0,

@@ -116,7 +116,7 @@ fn sarif_from_disk_is_valid_and_points_at_files() {
     validate(&sarif);
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 34, "one rule per audit");
+    assert_eq!(rules.len(), 35, "one rule per audit");
     assert_eq!(rules[0]["id"], "broken-link");
     assert!(rules[0]["help"]["text"]
         .as_str()

@@ -41,5 +41,9 @@ mod crawl_gate;
 mod crawl_scan;
 // --header, --user, --cookie, --cookie-jar, --user-agent: to the site's host only.
 mod crawl_requests;
+// Bot challenges and accepted statuses: blocked-link warnings, not broken links.
+mod crawl_blocked;
+// The cache of external checks: successes skipped next time, failures always rechecked.
+mod crawl_cache;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

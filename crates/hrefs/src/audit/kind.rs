@@ -32,6 +32,9 @@ impl Severity {
 pub enum Audit {
     /// A link whose target answers 4xx/5xx or not at all.
     BrokenLink,
+    /// A link whose target refused the crawler: a bot challenge, or a status the `accept`
+    /// rules take for a block. Reported, never scored: it could not be checked.
+    BlockedLink,
     /// A link to a URL that redirects.
     Redirect,
     /// A link to a URL that redirects more than once before it answers.
@@ -113,8 +116,9 @@ pub const MAX_TITLE_CHARS: usize = 60;
 
 impl Audit {
     /// Every audit, in report order.
-    pub const ALL: [Audit; 34] = [
+    pub const ALL: [Audit; 35] = [
         Audit::BrokenLink,
+        Audit::BlockedLink,
         Audit::Redirect,
         Audit::RedirectChain,
         Audit::InsecureLink,
@@ -154,6 +158,7 @@ impl Audit {
     pub fn id(self) -> &'static str {
         match self {
             Audit::BrokenLink => "broken-link",
+            Audit::BlockedLink => "blocked-link",
             Audit::Redirect => "redirect",
             Audit::RedirectChain => "redirect-chain",
             Audit::InsecureLink => "insecure-link",
@@ -196,6 +201,7 @@ impl Audit {
         !matches!(
             self,
             Audit::BrokenLink
+                | Audit::BlockedLink
                 | Audit::Redirect
                 | Audit::RedirectChain
                 | Audit::InsecureLink
@@ -234,7 +240,8 @@ impl Audit {
             | Audit::CanonicalRelative
             | Audit::HreflangNoSelf
             | Audit::HreflangNoXDefault => Severity::Notice,
-            Audit::Redirect
+            Audit::BlockedLink
+            | Audit::Redirect
             | Audit::RedirectChain
             | Audit::InsecureLink
             | Audit::MissingFragment
@@ -254,6 +261,7 @@ impl Audit {
     pub fn title(self) -> &'static str {
         match self {
             Audit::BrokenLink => "Broken links",
+            Audit::BlockedLink => "Links to sites that refused the crawler",
             Audit::Redirect => "Links to redirects",
             Audit::RedirectChain => "Links to redirect chains",
             Audit::InsecureLink => "Insecure http:// links on https:// pages",
@@ -295,6 +303,9 @@ impl Audit {
         match self {
             Audit::BrokenLink => {
                 "Fix the target or the link: restore the page, link to where it moved, or remove the link."
+            }
+            Audit::BlockedLink => {
+                "Check the target in a browser: the site answered the crawler with a block or a challenge, so the link could not be checked. Once checked, accept it with an ignore rule."
             }
             Audit::Redirect => {
                 "Link straight to the final URL: every redirect costs visitors a round trip and crawlers budget."

@@ -232,7 +232,9 @@ fn audit_page(
             findings.push(link_finding(audit, &name, edge, links, detail));
         };
         if let Some(&(tv, target_fragments)) = by_target.get(&edge.target) {
-            if tv.is_broken() {
+            if let Some(why) = &tv.blocked {
+                add(Audit::BlockedLink, why.clone());
+            } else if tv.is_broken() {
                 add(Audit::BrokenLink, broken_detail(tv));
             } else if tv.redirects.len() > 1 {
                 add(Audit::RedirectChain, redirect_detail(tv));

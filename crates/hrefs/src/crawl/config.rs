@@ -45,6 +45,32 @@ pub const DEFAULT_MAX_QUERY_VARIANTS: usize = 1000;
 /// report of what it covered.
 pub const DEFAULT_MAX_MEMORY_MIB: u64 = 2048;
 
+/// Statuses that mean "blocked", not "broken", from the hosts a pattern matches (all hosts
+/// when `hosts` is `None`): 403 and 429 from a social site that refuses crawlers, LinkedIn's
+/// 999. A link to such an answer is a `blocked-link` warning, not a broken link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRule {
+    /// `*` pattern on the host, or on `host:port`; every host when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<String>,
+    /// The statuses.
+    pub statuses: Vec<u16>,
+}
+
+impl StatusRule {
+    /// The rule taking `status` from `url` for a block, among `rules`.
+    pub fn find<'r>(rules: &'r [StatusRule], url: &Url, status: u16) -> Option<&'r StatusRule> {
+        let host = url.host_str().unwrap_or_default();
+        let with_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        rules.iter().find(|r| {
+            r.statuses.contains(&status)
+                && r.hosts.as_deref().is_none_or(|p| {
+                    crate::url::wildcard_match(p, host) || crate::url::wildcard_match(p, &with_port)
+                })
+        })
+    }
+}
+
 /// How to crawl.
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
@@ -90,6 +116,10 @@ pub struct CrawlConfig {
     /// ([`PageSummary::links_dropped`](super::PageSummary::links_dropped)) but not kept,
     /// followed or audited.
     pub max_links_per_page: Option<usize>,
+    /// Statuses taken for a block, not a broken link.
+    pub accept: Vec<StatusRule>,
+    /// External checks known to succeed: not checked again.
+    pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
 }
 
 impl Default for CrawlConfig {
@@ -113,6 +143,8 @@ impl Default for CrawlConfig {
             check_external: false,
             retries: 2,
             max_links_per_page: Some(DEFAULT_MAX_LINKS_PER_PAGE),
+            accept: Vec::new(),
+            cache: None,
         }
     }
 }
@@ -139,6 +171,7 @@ impl CrawlConfig {
             robots: self.robots,
             sitemaps: self.sitemaps,
             check_external: self.check_external,
+            accept: self.accept.clone(),
             root: None,
             base: None,
         }
@@ -186,6 +219,9 @@ pub struct Settings {
     pub sitemaps: bool,
     /// [`CrawlConfig::check_external`].
     pub check_external: bool,
+    /// [`CrawlConfig::accept`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept: Vec<StatusRule>,
     /// The directory crawled from disk, as given, when the site was read from one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,

@@ -21,19 +21,21 @@ mod settle;
 mod worker;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::task::JoinSet;
 use url::Url;
 
 pub use config::{
-    seed_url, CrawlConfig, Settings, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_MEMORY_MIB,
-    DEFAULT_MAX_PAGES, DEFAULT_MAX_PATH_SEGMENTS, DEFAULT_MAX_QUERY_VARIANTS, DEFAULT_MAX_REPEATS,
-    DEFAULT_MAX_URL_LENGTH, ROBOTS_AGENT,
+    seed_url, CrawlConfig, Settings, StatusRule, DEFAULT_MAX_LINKS_PER_PAGE,
+    DEFAULT_MAX_MEMORY_MIB, DEFAULT_MAX_PAGES, DEFAULT_MAX_PATH_SEGMENTS,
+    DEFAULT_MAX_QUERY_VARIANTS, DEFAULT_MAX_REPEATS, DEFAULT_MAX_URL_LENGTH, ROBOTS_AGENT,
 };
 pub use limits::{Cut, Ending, Limit};
 pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit, VisitError};
 
+use crate::cache::Cache;
 use crate::fetch::Fetcher;
 use crate::report::PageLinks;
 use crate::url::{normalize, Site};
@@ -153,6 +155,10 @@ struct State {
     /// What robots.txt files could not be kept whole, one line each.
     robots_problems: Vec<String>,
     retries: u32,
+    /// Statuses taken for a block.
+    accept: Vec<StatusRule>,
+    /// External checks known to succeed.
+    cache: Option<Arc<Cache>>,
     /// Links kept of one page, at most.
     max_links: Option<usize>,
     concurrency: usize,
@@ -178,6 +184,8 @@ impl State {
             robots_problems: Vec::new(),
             retries: config.retries,
             max_links: config.max_links_per_page,
+            accept: config.accept.clone(),
+            cache: config.cache.clone(),
             concurrency: config.concurrency.max(1),
             frontier: Frontier::new(seed, config),
             sitemaps: Sitemaps::default(),
@@ -216,6 +224,7 @@ impl State {
                     self.site.clone(),
                     self.retries,
                     self.max_links,
+                    self.cache.clone(),
                 )),
                 Start::Robots(url, host) => {
                     tasks.spawn(discovery::fetch_robots(self.fetcher.clone(), url, host))
@@ -288,6 +297,14 @@ impl State {
     }
 
     fn note_visit(&mut self, mut visit: Visit, mut parsed: Option<Box<Parsed>>) {
+        if let (None, Some(status), Ok(url)) =
+            (&visit.blocked, visit.status, Url::parse(&visit.url))
+        {
+            if let Some(rule) = StatusRule::find(&self.accept, &url, status) {
+                let hosts = rule.hosts.as_deref().unwrap_or("every host");
+                visit.blocked = Some(format!("http status {status}, taken for a block ({hosts})"));
+            }
+        }
         if visit.depth == Some(0) && parsed.is_some() {
             self.land(visit.final_url.as_deref());
         }

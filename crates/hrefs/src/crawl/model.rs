@@ -41,6 +41,16 @@ pub struct Visit {
     /// Why there was no answer, or why the page could not be read.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub error: Option<VisitError>,
+    /// Why the answer is a block, not a broken link: a bot challenge the response says it is
+    /// (`cf-mitigated: challenge`...), or a status `accept` rules take for a block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
+    /// The answer came from the cache of external checks (`--cache`): no request was made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cached: bool,
+    /// The URL is not on the crawled site (kept in memory for the cache, not written).
+    #[serde(skip)]
+    pub external: bool,
     /// robots.txt disallows this page: it was not fetched.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub robots_disallowed: bool,
@@ -69,9 +79,10 @@ pub struct Visit {
 }
 
 impl Visit {
-    /// Whether the URL answered with an error status or not at all.
+    /// Whether the URL answered with an error status or not at all (a block is not broken: see
+    /// [`Visit::blocked`]).
     pub fn is_broken(&self) -> bool {
-        self.error.is_some() || self.status.is_some_and(|s| s >= 400)
+        self.blocked.is_none() && (self.error.is_some() || self.status.is_some_and(|s| s >= 400))
     }
 }
 

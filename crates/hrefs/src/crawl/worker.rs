@@ -1,5 +1,6 @@
 //! One URL fetched or checked: the task the scheduler spawns, and what it hands back.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use url::Url;
@@ -8,6 +9,7 @@ use super::config::MAX_WAIT;
 use super::discovery::SitemapOutcome;
 use super::model::{Fragments, PageSummary, Role, Visit, VisitError};
 use super::retry::{is_transient, retry_after};
+use crate::cache::Cache;
 use crate::fetch::{FetchError, Fetcher, Response};
 use crate::page::{self, HtmlPage, PageOptions, Purpose};
 use crate::report::{Hop, PageLinks};
@@ -36,6 +38,9 @@ impl Job {
             found_on: self.found_on.clone(),
             status: None,
             error: None,
+            blocked: None,
+            cached: false,
+            external: false,
             robots_disallowed: false,
             final_url: None,
             redirects: Vec::new(),
@@ -88,9 +93,23 @@ pub(super) async fn visit(
     site: Site,
     retries: u32,
     max_links: Option<usize>,
+    cache: Option<Arc<Cache>>,
 ) -> Done {
     let started = Instant::now();
     let mut visit = job.visit();
+    visit.external = !site.contains(&job.url);
+    if job.role == Role::Check && visit.external {
+        if let Some(status) = cache.as_ref().and_then(|c| c.get(visit.url.as_str())) {
+            visit.status = Some(status);
+            visit.cached = true;
+            visit.attempts = 0;
+            return Done::Visit {
+                host,
+                visit: Box::new(visit),
+                parsed: None,
+            };
+        }
+    }
     let response = match job.role {
         Role::Page => fetcher.get(&job.url).await,
         Role::Check => check(&fetcher, &job.url).await,
@@ -121,6 +140,7 @@ pub(super) async fn visit(
         return Done::Retry { host, job, wait };
     }
     visit.status = Some(status);
+    visit.blocked = challenge(&response);
     visit.content_type = response.content_type().map(str::to_string);
     if !response.redirects().is_empty() {
         visit.final_url = Some(normalize(response.url()).to_string());
@@ -139,7 +159,9 @@ pub(super) async fn visit(
     // https://www.example.com/ makes that the site (see `State::note_visit`).
     let start = job.depth == Some(0);
     let on_site = start || site.contains(response.url());
-    if job.role == Role::Page && (200..300).contains(&status) && response.is_html() && on_site {
+    // A challenge's body is the challenge, not the page.
+    let readable = (200..300).contains(&status) && visit.blocked.is_none();
+    if job.role == Role::Page && readable && response.is_html() && on_site {
         let options = PageOptions {
             links: true,
             scope: site.scope(),
@@ -156,7 +178,16 @@ pub(super) async fn visit(
                     has_directive(meta, "noindex") || has_directive(&header_robots, "noindex");
                 visit.nofollow =
                     has_directive(meta, "nofollow") || has_directive(&header_robots, "nofollow");
-                visit.page = Some(summary(&page));
+                let summary = summary(&page);
+                if summary.seo.title.as_ref().map(|t| &*t.text) == Some(CHALLENGE_TITLE) {
+                    visit.blocked = Some(format!("bot challenge (title '{CHALLENGE_TITLE}')"));
+                    return Done::Visit {
+                        host,
+                        visit: Box::new(visit),
+                        parsed: None,
+                    };
+                }
+                visit.page = Some(summary);
                 parsed = Some(Box::new(Parsed {
                     fragments: Fragments::of(&page.facts.fragment_targets),
                     links: page.links,
@@ -190,6 +221,26 @@ fn summary(page: &HtmlPage) -> PageSummary {
         bytes: page.facts.bytes,
         seo: PageSeo::from_facts(&page.facts.seo, page.links.encoding, base),
     }
+}
+
+/// The title of Cloudflare's challenge page, whatever its status.
+const CHALLENGE_TITLE: &str = "Just a moment...";
+
+/// A bot challenge the response's headers name: Cloudflare's `cf-mitigated: challenge`, AWS
+/// WAF's `x-amzn-waf-action: challenge` or `captcha`. The body is not needed, so a HEAD check
+/// sees them too.
+fn challenge(response: &Response) -> Option<String> {
+    for (header, values) in [
+        ("cf-mitigated", &["challenge"][..]),
+        ("x-amzn-waf-action", &["challenge", "captcha"]),
+    ] {
+        if let Some(value) = response.header(header) {
+            if values.iter().any(|v| value.trim().eq_ignore_ascii_case(v)) {
+                return Some(format!("bot challenge ({header}: {})", value.trim()));
+            }
+        }
+    }
+    None
 }
 
 /// HEAD, then GET where HEAD is refused or not implemented (some servers answer 405, 501 or
