@@ -15,8 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use hrefs::cache::Cache;
-use hrefs::crawl::Ending;
+use hrefs::crawl::{Cache, Ending};
 use hrefs::fetch::Fetcher;
 use hrefs::render::{self, sanitize, Meter};
 use hrefs::sink::{self, CrawlSink};

@@ -23,7 +23,6 @@
 //! ```
 
 pub mod audit;
-pub mod cache;
 pub mod charset;
 pub mod classify;
 pub mod compat;

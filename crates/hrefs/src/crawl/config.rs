@@ -119,7 +119,7 @@ pub struct CrawlConfig {
     /// Statuses taken for a block, not a broken link.
     pub accept: Vec<StatusRule>,
     /// External checks known to succeed: not checked again.
-    pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
+    pub cache: Option<std::sync::Arc<super::cache::Cache>>,
 }
 
 impl Default for CrawlConfig {

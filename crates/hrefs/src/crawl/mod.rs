@@ -9,6 +9,7 @@
 //! (`discovery`) add the pages no link leads to, once the link graph is exhausted; click
 //! depths are settled from the link graph at the end, and visits sorted (`settle`).
 
+mod cache;
 mod clock;
 mod config;
 mod discovery;
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::task::JoinSet;
 use url::Url;
 
+pub use cache::{Cache, CacheError};
 pub use config::{
     seed_url, CrawlConfig, Settings, StatusRule, DEFAULT_MAX_LINKS_PER_PAGE,
     DEFAULT_MAX_MEMORY_MIB, DEFAULT_MAX_PAGES, DEFAULT_MAX_PATH_SEGMENTS,
@@ -35,7 +37,6 @@ pub use config::{
 pub use limits::{Cut, Ending, Limit};
 pub use model::{Crawl, ErrorKind, Fragments, PageSummary, Progress, Role, Visit, VisitError};
 
-use crate::cache::Cache;
 use crate::fetch::Fetcher;
 use crate::report::PageLinks;
 use crate::url::{normalize, Site};

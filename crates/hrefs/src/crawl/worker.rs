@@ -5,11 +5,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use url::Url;
 
+use super::cache::Cache;
 use super::config::MAX_WAIT;
 use super::discovery::SitemapOutcome;
 use super::model::{Fragments, PageSummary, Role, Visit, VisitError};
 use super::retry::{is_transient, retry_after};
-use crate::cache::Cache;
 use crate::fetch::{FetchError, Fetcher, Response};
 use crate::page::{self, HtmlPage, PageOptions, Purpose};
 use crate::report::{Hop, PageLinks};

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::crawl::{Role, Visit};
+use super::model::{Role, Visit};
 
 /// The checks known to have succeeded, by URL.
 #[derive(Debug, Default, Clone)]
