@@ -298,10 +298,12 @@ impl State {
     }
 
     fn note_visit(&mut self, mut visit: Visit, mut parsed: Option<Box<Parsed>>) {
-        if let (None, Some(status), Ok(url)) =
-            (&visit.blocked, visit.status, Url::parse(&visit.url))
-        {
-            if let Some(rule) = StatusRule::find(&self.accept, &url, status) {
+        let accepting = !self.accept.is_empty() && visit.blocked.is_none();
+        if let (true, Some(status)) = (accepting, visit.status) {
+            let rule = Url::parse(&visit.url)
+                .ok()
+                .and_then(|url| StatusRule::find(&self.accept, &url, status));
+            if let Some(rule) = rule {
                 let hosts = rule.hosts.as_deref().unwrap_or("every host");
                 visit.blocked = Some(format!("http status {status}, taken for a block ({hosts})"));
             }
