@@ -19,6 +19,7 @@ use hrefs::crawl::{Cache, Ending};
 use hrefs::fetch::Fetcher;
 use hrefs::render::{self, sanitize, Meter};
 use hrefs::sink::{self, CrawlSink};
+use hrefs::url::Site;
 
 use cli::Cli;
 use config::Job;
@@ -176,7 +177,15 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     // standard error gets only what went wrong, or, when it runs a gate, what it accepted.
     if let (Some(path), Some(cache)) = (&job.cache, &job.config.cache) {
         let mut cache = Cache::clone(cache);
-        cache.record(&report.visits);
+        // The site is where the start URL landed, as the crawl took it.
+        let start = report
+            .summary
+            .landed_on
+            .as_deref()
+            .unwrap_or(&report.summary.seed);
+        if let Ok(start) = url::Url::parse(start) {
+            cache.record(&report.visits, &Site::of(&start, job.config.scope));
+        }
         if let Err(err) = cache.save(path) {
             eprintln!("href-counter: warning: {}", sanitize(&err.to_string()));
         }

@@ -13,7 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use url::Url;
+
 use super::model::{Role, Visit};
+use crate::url::Site;
 
 /// The checks known to have succeeded, by URL.
 #[derive(Debug, Default, Clone)]
@@ -109,12 +112,14 @@ impl Cache {
         self.entries.is_empty()
     }
 
-    /// Takes in a crawl's external checks: each success (2xx, no redirect, not itself from
-    /// the cache) checked now; each failure removed, so that it is checked next time too.
-    pub fn record(&mut self, visits: &[Visit]) {
+    /// Takes in a crawl's checks of URLs off `site`: each success (2xx, no redirect, not
+    /// itself from the cache) checked now; each failure removed, so that it is checked next
+    /// time too.
+    pub fn record(&mut self, visits: &[Visit], site: &Site) {
+        let external = |v: &Visit| Url::parse(&v.url).is_ok_and(|u| !site.contains(&u));
         for v in visits
             .iter()
-            .filter(|v| v.role == Role::Check && v.external)
+            .filter(|v| v.role == Role::Check && external(v))
         {
             let success = v.error.is_none()
                 && v.blocked.is_none()

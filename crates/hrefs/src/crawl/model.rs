@@ -48,9 +48,6 @@ pub struct Visit {
     /// The answer came from the cache of external checks (`--cache`): no request was made.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cached: bool,
-    /// The URL is not on the crawled site (kept in memory for the cache, not written).
-    #[serde(skip)]
-    pub external: bool,
     /// robots.txt disallows this page: it was not fetched.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub robots_disallowed: bool,

@@ -40,7 +40,6 @@ impl Job {
             error: None,
             blocked: None,
             cached: false,
-            external: false,
             robots_disallowed: false,
             final_url: None,
             redirects: Vec::new(),
@@ -97,8 +96,7 @@ pub(super) async fn visit(
 ) -> Done {
     let started = Instant::now();
     let mut visit = job.visit();
-    visit.external = !site.contains(&job.url);
-    if job.role == Role::Check && visit.external {
+    if job.role == Role::Check && !site.contains(&job.url) {
         if let Some(status) = cache.as_ref().and_then(|c| c.get(visit.url.as_str())) {
             visit.status = Some(status);
             visit.cached = true;
