@@ -90,18 +90,18 @@ pub(crate) struct FetchArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) ca_cert: Vec<PathBuf>,
 
-    /// Send this header ('Name: value') to the page's host (a crawl's: the start URL's), never
-    /// to other sites; may be repeated.
+    /// Send this header ('Name: value') to the page's origin, host and port (a crawl's: the
+    /// start URL's), never to other sites; may be repeated.
     #[arg(long, value_name = "HEADER")]
     pub(crate) header: Vec<String>,
 
-    /// Basic auth for the page's host (a crawl's: the start URL's). Without :PASSWORD, the
+    /// Basic auth for the page's origin (a crawl's: the start URL's). Without :PASSWORD, the
     /// password comes from $HREF_COUNTER_PASSWORD. Never written to a report or a message.
     #[arg(long, value_name = "USER[:PASSWORD]")]
     pub(crate) user: Option<String>,
 
-    /// Send this cookie (NAME=VALUE) to the page's host (a crawl's: the start URL's); may be
-    /// repeated.
+    /// Send this cookie (NAME=VALUE) to the page's origin (a crawl's: the start URL's); may
+    /// be repeated.
     #[arg(long, value_name = "NAME=VALUE")]
     pub(crate) cookie: Vec<String>,
 
