@@ -31,6 +31,7 @@ pub use error::{FetchError, RedirectProblem};
 pub use extras::{parse_cookie_jar, Cookie, HostAuth, HostHeader};
 pub use local::LocalSite;
 pub use redirect::Redirect;
+use response::Exchange;
 pub use response::Response;
 
 use std::sync::{Arc, OnceLock};
@@ -158,17 +159,21 @@ impl Fetcher {
         let mut redirects: Vec<Redirect> = Vec::new();
         loop {
             if let Some(local) = self.config.local.as_ref().filter(|l| l.owns(&url)) {
+                let exchange = |url, redirects| Exchange {
+                    url,
+                    redirects,
+                    method: &method,
+                    deadline,
+                    started,
+                    config: &self.config,
+                };
                 let next = match local.answer(&url)? {
                     Answer::Redirect(next) => next,
-                    answer => {
-                        return Response::local(
-                            answer,
-                            url,
-                            redirects,
-                            &method,
-                            started,
-                            &self.config,
-                        )
+                    Answer::File { path, content_type } => {
+                        return Response::file(&path, content_type, exchange(url, redirects));
+                    }
+                    Answer::Status(status) => {
+                        return Ok(Response::bare(status, exchange(url, redirects)));
                     }
                 };
                 redirects = push_hop(redirects, url, 301, next.clone(), start, &self.config)?;
@@ -190,15 +195,15 @@ impl Fetcher {
             let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location)
             else {
                 // Includes a 3xx without Location: there is nowhere to go, so it is the answer.
-                return Ok(Response::new(
-                    response,
+                let exchange = Exchange {
                     url,
                     redirects,
-                    &method,
+                    method: &method,
                     deadline,
                     started,
-                    &self.config,
-                ));
+                    config: &self.config,
+                };
+                return Ok(Response::new(response, exchange));
             };
             let next = next_hop(&url, location)?;
             redirects = push_hop(redirects, url, status, next.clone(), start, &self.config)?;

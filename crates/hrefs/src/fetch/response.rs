@@ -1,6 +1,7 @@
 //! The final response of a fetch: status and headers at hand, the body read chunk by chunk,
 //! its content codings undone, under the fetch's deadline and the body size cap.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -11,7 +12,7 @@ use url::Url;
 use super::config::FetchConfig;
 use super::decode::{self, Decoded, EncodingProblem};
 use super::error::{cause_of, lower_first, FetchError};
-use super::local::{Answer, FileBody};
+use super::local::FileBody;
 use super::redirect::Redirect;
 
 /// The final response of a fetch, after redirects, with its body still to be read.
@@ -59,24 +60,21 @@ impl std::fmt::Debug for Body {
     }
 }
 
+/// What every response of one fetch has from the fetch: where it ended, the redirects that
+/// led there, the method, and the fetch's deadline and limits.
+pub(super) struct Exchange<'a> {
+    pub(super) url: Url,
+    pub(super) redirects: Vec<Redirect>,
+    pub(super) method: &'a Method,
+    pub(super) deadline: tokio::time::Instant,
+    pub(super) started: Instant,
+    pub(super) config: &'a FetchConfig,
+}
+
 impl Response {
-    pub(super) fn new(
-        mut inner: reqwest::Response,
-        url: Url,
-        redirects: Vec<Redirect>,
-        method: &Method,
-        deadline: tokio::time::Instant,
-        started: Instant,
-        config: &FetchConfig,
-    ) -> Response {
+    /// A server's answer.
+    pub(super) fn new(mut inner: reqwest::Response, exchange: Exchange) -> Response {
         let headers = std::mem::take(inner.headers_mut());
-        let content_type = header_str(&headers, CONTENT_TYPE.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
-        let charset = content_type
-            .as_deref()
-            .and_then(crate::charset::from_content_type);
         let status = inner.status().as_u16();
         // Decoders are set up now and refusals kept for the first read: a HEAD, or a status
         // that is all a caller wants, never needs the body.
@@ -85,63 +83,54 @@ impl Response {
             Ok(codings) => Body::Decoded(Decoded::new(inner.into(), &codings)),
             Err(problem) => Body::Refused(problem),
         };
+        Response::assemble(status, headers, body, exchange)
+    }
+
+    /// A file of a directory crawled from disk, as a static server sends it.
+    pub(super) fn file(
+        path: &Path,
+        content_type: &'static str,
+        exchange: Exchange,
+    ) -> Result<Response, FetchError> {
+        let (body, len) = FileBody::open(path).map_err(|e| FetchError::File {
+            path: path.into(),
+            cause: lower_first(&e.to_string()).into(),
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_LENGTH, len.into());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Ok(Response::assemble(200, headers, Body::File(body), exchange))
+    }
+
+    /// A status with no body (a directory crawled from disk: 403, 404).
+    pub(super) fn bare(status: u16, exchange: Exchange) -> Response {
+        Response::assemble(status, HeaderMap::new(), Body::Empty, exchange)
+    }
+
+    fn assemble(status: u16, headers: HeaderMap, body: Body, exchange: Exchange) -> Response {
+        let content_type = header_str(&headers, CONTENT_TYPE.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        let charset = content_type
+            .as_deref()
+            .and_then(crate::charset::from_content_type);
         Response {
             status,
-            has_body: *method != Method::HEAD,
+            has_body: *exchange.method != Method::HEAD,
             headers,
             body,
-            url,
+            url: exchange.url,
             content_type,
             charset,
-            redirects,
-            deadline,
-            timeout: config.timeout,
-            started,
-            max_body: config.max_body,
+            redirects: exchange.redirects,
+            deadline: exchange.deadline,
+            timeout: exchange.config.timeout,
+            started: exchange.started,
+            max_body: exchange.config.max_body,
             body_bytes: 0,
             done: false,
         }
-    }
-
-    /// The answer of a directory crawled from disk: a file, or a status with no body.
-    pub(super) fn local(
-        answer: Answer,
-        url: Url,
-        redirects: Vec<Redirect>,
-        method: &Method,
-        started: Instant,
-        config: &FetchConfig,
-    ) -> Result<Response, FetchError> {
-        let mut headers = HeaderMap::new();
-        let (status, body, content_type) = match answer {
-            Answer::File { path, content_type } => {
-                let (body, len) = FileBody::open(&path).map_err(|e| FetchError::File {
-                    path: path.clone().into_boxed_path(),
-                    cause: lower_first(&e.to_string()).into(),
-                })?;
-                headers.insert(CONTENT_LENGTH, len.into());
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-                (200, Body::File(body), Some(content_type.to_string()))
-            }
-            Answer::Status(status) => (status, Body::Empty, None),
-            Answer::Redirect(_) => unreachable!("the fetch follows a directory's redirects"),
-        };
-        Ok(Response {
-            status,
-            has_body: *method != Method::HEAD,
-            headers,
-            body,
-            url,
-            content_type,
-            charset: None,
-            redirects,
-            deadline: tokio::time::Instant::now() + config.timeout,
-            timeout: config.timeout,
-            started,
-            max_body: config.max_body,
-            body_bytes: 0,
-            done: false,
-        })
     }
 
     /// The URL that gave this response, after redirects.
