@@ -81,7 +81,12 @@ pub(crate) fn job(cli: &Cli, file: ConfigFile) -> anyhow::Result<Job> {
 const DEFAULT_LOCAL_BASE: &str = "http://localhost/";
 
 /// The start URL of a crawl, and the directory it reads from disk when there is one.
-fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)> {
+/// `base_in_file`: the configuration file sets `base`, which a crawl of a URL then ignores (a
+/// repository's file serves its built site and its staging server alike).
+fn crawl_start(
+    args: &CrawlArgs,
+    base_in_file: bool,
+) -> anyhow::Result<(Url, Option<Box<LocalSite>>)> {
     let url_arg = args.url.as_deref();
     // A bare argument that is no URL but a directory: `crawl ./public`.
     let dir_arg = url_arg
@@ -96,7 +101,7 @@ fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)
         (None, dir) => dir,
     };
     let Some(root) = root else {
-        if args.base.is_some() {
+        if args.base.is_some() && !base_in_file {
             bail!(
                 "--base only applies to a directory crawled from disk (crawl DIR, or --root DIR)"
             );
@@ -129,7 +134,7 @@ fn crawl_start(args: &CrawlArgs) -> anyhow::Result<(Url, Option<Box<LocalSite>>)
 }
 
 fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
-    let (seed, local) = crawl_start(args)?;
+    let (seed, local) = crawl_start(args, file.keys.iter().any(|k| k == "base"))?;
     let site_host = origin_host(&seed).into_iter().collect::<Vec<_>>();
     let interval = Duration::try_from_secs_f64(args.interval)
         .ok()

@@ -33,6 +33,8 @@ pub(crate) struct ConfigFile {
     pub(crate) ignore: Vec<IgnoreRule>,
     /// Its `[[header]]` tables: headers for the hosts a pattern matches.
     pub(crate) headers: Vec<HostHeader>,
+    /// The top-level keys it sets.
+    pub(crate) keys: Vec<String>,
     /// Its `[[accept-from]]` tables: statuses taken for a block from the hosts a pattern
     /// matches.
     pub(crate) accept: Vec<StatusRule>,
@@ -124,6 +126,7 @@ fn read(path: &Path) -> anyhow::Result<ConfigFile> {
                 at()
             );
         };
+        file.keys.push(key.clone());
         let takes_value = arg.get_action().takes_values();
         let values = match value {
             Value::Array(items) if takes_value => items.iter().collect(),

@@ -212,6 +212,13 @@ fn the_configuration_file_sets_options_and_ignore_rules() {
         "{}",
         stderr(&out)
     );
+    // The same file serves a crawl of a server: its base (for directories) is left aside.
+    let server = test_server::TestServer::start(vec![(
+        "/",
+        test_server::Route::html("<html lang=en><title>S</title><h1>S</h1>"),
+    )]);
+    let out = run_in(dir.path(), &["crawl", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // --config names another file.
     dir.file("other.toml", "format = \"csv\"\noutput = \"other.csv\"\n");
     let out = run_in(dir.path(), &["crawl", "--config", "other.toml", "public"]);
