@@ -265,6 +265,14 @@ fn inputs(cli: &Cli) -> anyhow::Result<Vec<Input>> {
     }
 }
 
+/// `NAME<sep>VALUE`, both trimmed; the name not empty.
+fn name_value(raw: &str, sep: char, flag: &str, form: &str) -> anyhow::Result<(String, String)> {
+    raw.split_once(sep)
+        .filter(|(n, _)| !n.trim().is_empty())
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .with_context(|| format!("invalid {flag} '{raw}': expected {form}"))
+}
+
 /// The fetch settings; `hosts` are the hosts `--header`, `--user` and `--cookie` are for.
 fn fetch_config(args: &FetchArgs, hosts: &[String]) -> anyhow::Result<FetchConfig> {
     let seconds = |value: f64, flag: &str| {
@@ -284,18 +292,12 @@ fn fetch_config(args: &FetchArgs, hosts: &[String]) -> anyhow::Result<FetchConfi
     };
     let mut headers = Vec::new();
     for raw in &args.header {
-        let (name, value) = raw
-            .split_once(':')
-            .filter(|(n, _)| !n.trim().is_empty())
-            .with_context(|| format!("invalid --header '{raw}': expected 'Name: value'"))?;
-        headers.extend(for_hosts(name.trim().to_string(), value.trim().to_string()));
+        let (name, value) = name_value(raw, ':', "--header", "'Name: value'")?;
+        headers.extend(for_hosts(name, value));
     }
     let mut cookies = Vec::new();
     for raw in &args.cookie {
-        let (name, value) = raw
-            .split_once('=')
-            .filter(|(n, _)| !n.trim().is_empty())
-            .with_context(|| format!("invalid --cookie '{raw}': expected NAME=VALUE"))?;
+        let (name, value) = name_value(raw, '=', "--cookie", "NAME=VALUE")?;
         cookies.extend(
             hosts
                 .iter()
@@ -306,8 +308,8 @@ fn fetch_config(args: &FetchArgs, hosts: &[String]) -> anyhow::Result<FetchConfi
                     port: port.parse().ok(),
                     path: "/".into(),
                     secure: false,
-                    name: name.trim().to_string(),
-                    value: value.trim().to_string(),
+                    name: name.clone(),
+                    value: value.clone(),
                 }),
         );
     }

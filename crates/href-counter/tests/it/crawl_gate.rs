@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::support::{clean_command, hc, TempDir, BIN};
+use crate::support::{clean_command, count_findings, hc, TempDir, BIN};
 
 /// A site with two broken links on its home page (`missing.html`, 404, and `gone/`, 404).
 fn site(dir: &Path) -> String {
@@ -188,13 +188,7 @@ fn the_configuration_file_sets_options_and_ignore_rules() {
     // The report went where the file said, in its format, and still lists both.
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
-    let broken = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["audit"] == "broken-link")
-        .count();
-    assert_eq!(broken, 2);
+    assert_eq!(count_findings(&report, "broken-link"), 2);
     // The command line overrides the file.
     let out = run_in(
         dir.path(),

@@ -242,6 +242,14 @@ pub(crate) fn crawl_links(report: &serde_json::Value) -> Vec<serde_json::Value> 
     all
 }
 
+/// How many findings of `audit` a crawl's JSON report has.
+pub(crate) fn count_findings(report: &serde_json::Value, audit: &str) -> usize {
+    let findings = report["findings"]
+        .as_array()
+        .expect("a crawl report's findings");
+    findings.iter().filter(|f| f["audit"] == audit).count()
+}
+
 /// Runs the binary with `args` alone.
 pub(crate) fn hc(args: &[&str]) -> Run {
     run(args, &[], None)

@@ -157,16 +157,16 @@ impl Fetcher {
             return Err(FetchError::UnsupportedScheme { url });
         }
         let mut redirects: Vec<Redirect> = Vec::new();
+        let exchange = |url, redirects| Exchange {
+            url,
+            redirects,
+            method: &method,
+            deadline,
+            started,
+            config: &self.config,
+        };
         loop {
             if let Some(local) = self.config.local.as_ref().filter(|l| l.owns(&url)) {
-                let exchange = |url, redirects| Exchange {
-                    url,
-                    redirects,
-                    method: &method,
-                    deadline,
-                    started,
-                    config: &self.config,
-                };
                 let next = match local.answer(&url)? {
                     Answer::Redirect(next) => next,
                     Answer::File { path, content_type } => {
@@ -195,15 +195,7 @@ impl Fetcher {
             let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location)
             else {
                 // Includes a 3xx without Location: there is nowhere to go, so it is the answer.
-                let exchange = Exchange {
-                    url,
-                    redirects,
-                    method: &method,
-                    deadline,
-                    started,
-                    config: &self.config,
-                };
-                return Ok(Response::new(response, exchange));
+                return Ok(Response::new(response, exchange(url, redirects)));
             };
             let next = next_hop(&url, location)?;
             redirects = push_hop(redirects, url, status, next.clone(), start, &self.config)?;
