@@ -121,7 +121,37 @@ pub(crate) struct FetchArgs {
 pub(crate) enum Command {
     /// Crawl a whole site, check its links, audit its links and pages, and rate the site.
     #[command(after_help = CRAWL_AFTER_HELP)]
-    Crawl(CrawlArgs),
+    Crawl(Box<CrawlArgs>),
+    /// Merge the portfolios of sharded `crawl --sites` runs into one.
+    Merge(MergeArgs),
+}
+
+/// `href-counter merge`.
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The --output-dir of each shard (one directory all shards wrote to, or one each); each
+    /// holds portfolio.json or portfolio-I-of-N.json files.
+    #[arg(value_name = "DIR", required = true)]
+    pub(crate) dirs: Vec<PathBuf>,
+
+    /// The merged portfolio's format.
+    #[arg(long, value_enum, default_value_t = MergeFormat::Markdown)]
+    pub(crate) format: MergeFormat,
+
+    /// Write it to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Portfolio formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MergeFormat {
+    /// A Markdown table, worst rated first.
+    Markdown,
+    /// JSON, as the shards write it.
+    Json,
+    /// A self-contained HTML page.
+    Html,
 }
 
 const CRAWL_AFTER_HELP: &str = "\
@@ -185,8 +215,32 @@ away (| head) ends the crawl at once, exit 0.";
 pub(crate) struct CrawlArgs {
     /// Where the crawl starts; its site is what gets crawled. A directory of built HTML is
     /// crawled from disk, as the site it will be served as (see --root).
-    #[arg(value_name = "URL|DIR", required_unless_present = "root")]
+    #[arg(value_name = "URL|DIR", required_unless_present_any = ["root", "sites"])]
     pub(crate) url: Option<String>,
+
+    /// Crawl every site of this list (one start URL a line, # comments; - for standard
+    /// input), several at once, each report written to --output-dir, and print the
+    /// portfolio: the sites worst rated first, each with its first fix.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "root"], requires = "output_dir")]
+    pub(crate) sites: Option<String>,
+
+    /// Where --sites writes each site's report (named from its origin) and portfolio.json.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) output_dir: Option<PathBuf>,
+
+    /// How many sites of --sites are crawled at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) max_sites_in_flight: u16,
+
+    /// Crawl only shard I of N of the --sites list (0-based: 0/3, 1/3, 2/3), chosen by a hash
+    /// of each site's origin: the shards together are the list, no site twice.
+    #[arg(long, value_name = "I/N", requires = "sites", value_parser = hrefs::portfolio::Shard::parse)]
+    pub(crate) shard: Option<hrefs::portfolio::Shard>,
+
+    /// Like --shard, of N shards, the index read from JOB_COMPLETION_INDEX (a Kubernetes
+    /// Indexed Job) or HREF_COUNTER_SHARD (set by a Swarm service template).
+    #[arg(long, value_name = "N", requires = "sites", conflicts_with = "shard")]
+    pub(crate) shard_from_env: Option<u32>,
 
     /// Crawl this directory of built HTML from disk, as the site it will be served as at
     /// --base: no server needed. URL, when given too, is where the crawl starts (default: the

@@ -12,7 +12,8 @@ use hrefs::audit::Severity;
 use hrefs::crawl::{self, Cache, CrawlConfig, StatusRule};
 use hrefs::fetch::{Cookie, FetchConfig, HostAuth, HostHeader, LocalSite};
 use hrefs::gate::{Baseline, Gate};
-use hrefs::render::{CrawlFormat, Detail, PageFormat};
+use hrefs::portfolio::{read_sites, Reports, Shard, SiteEntry};
+use hrefs::render::{CrawlFormat, Detail, PageFormat, PortfolioFormat};
 use hrefs::{Input, PageOptions};
 use url::Url;
 
@@ -25,6 +26,10 @@ pub(crate) enum Job {
     Pages(Box<Pages>),
     /// Crawl a site.
     Crawl(Box<Crawl>),
+    /// Crawl many sites.
+    Portfolio(Box<PortfolioJob>),
+    /// Merge shards' portfolios.
+    Merge(MergeJob),
 }
 
 /// Pages to read, and how to print them.
@@ -56,7 +61,21 @@ pub(crate) struct Crawl {
 
 /// The job `cli` asks for, checked; `file` is what the configuration file added to it.
 pub(crate) fn job(cli: &Cli, file: ConfigFile) -> anyhow::Result<Job> {
+    if let Some(Command::Merge(args)) = &cli.command {
+        return Ok(Job::Merge(MergeJob {
+            dirs: args.dirs.clone(),
+            format: match args.format {
+                cli::MergeFormat::Markdown => PortfolioFormat::Markdown,
+                cli::MergeFormat::Json => PortfolioFormat::Json,
+                cli::MergeFormat::Html => PortfolioFormat::Html,
+            },
+            output: args.output.clone(),
+        }));
+    }
     if let Some(Command::Crawl(args)) = &cli.command {
+        if let Some(list) = &args.sites {
+            return portfolio_job(args, list, file).map(|job| Job::Portfolio(Box::new(job)));
+        }
         return crawl_job(args, file).map(|job| Job::Crawl(Box::new(job)));
     }
     let format = if cli.report {
@@ -136,66 +155,11 @@ fn crawl_start(
 fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
     let (seed, local) = crawl_start(args, file.keys.iter().any(|k| k == "base"))?;
     let site_host = origin_host(&seed).into_iter().collect::<Vec<_>>();
-    let interval = Duration::try_from_secs_f64(args.interval)
-        .ok()
-        .with_context(|| {
-            format!(
-                "invalid --interval '{}': expected seconds, 0 or more",
-                args.interval
-            )
-        })?;
     let fail_on = args.fail_on.map(severity);
-    // The other formats have a fixed content (every finding; HTML the first of each audit):
-    // --full with them is a mistake, say a script expecting Markdown, not to be ignored.
-    if args.full && args.format != cli::CrawlFormat::Markdown {
-        bail!(
-            "--full only applies to --format markdown, not to --format {}: drop --full",
-            args.format
-                .to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_string())
-        );
-    }
+    check_full(args)?;
     Ok(Crawl {
         seed,
-        config: CrawlConfig {
-            scope: args.scope,
-            include: args.include.clone(),
-            exclude: args.exclude.clone(),
-            max_depth: args.max_depth,
-            max_pages: (args.max_pages > 0).then_some(args.max_pages),
-            max_url_length: args.max_url_length,
-            max_path_segments: args.max_path_segments,
-            max_repeats: args.max_repeats,
-            max_query_variants: args.max_query_variants,
-            max_memory_mib: (args.max_memory > 0).then_some(args.max_memory),
-            concurrency: usize::from(args.concurrency),
-            per_host: usize::from(args.per_host),
-            interval,
-            robots: !args.ignore_robots,
-            sitemaps: !args.no_sitemap,
-            check_external: args.check_external,
-            retries: args.retries,
-            max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
-            cache: match &args.cache {
-                None => None,
-                Some(path) => {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs());
-                    Some(Arc::new(Cache::load(path, args.max_cache_age, now)?))
-                }
-            },
-            accept: {
-                let mut rules = file.accept;
-                if !args.accept.is_empty() {
-                    rules.push(StatusRule {
-                        hosts: None,
-                        statuses: args.accept.clone(),
-                    });
-                }
-                rules
-            },
-        },
+        config: crawl_config(args, file.accept)?,
         fetch: {
             let mut fetch = FetchConfig {
                 local,
@@ -217,6 +181,176 @@ fn crawl_job(args: &CrawlArgs, file: ConfigFile) -> anyhow::Result<Crawl> {
             baseline: args.baseline.as_deref().map(Baseline::read).transpose()?,
         },
     })
+}
+
+/// The other formats have a fixed content (every finding; HTML the first of each audit):
+/// --full with them is a mistake, say a script expecting Markdown, not to be ignored.
+fn check_full(args: &CrawlArgs) -> anyhow::Result<()> {
+    if args.full && args.format != cli::CrawlFormat::Markdown {
+        bail!(
+            "--full only applies to --format markdown, not to --format {}: drop --full",
+            format_name(args.format)
+        );
+    }
+    Ok(())
+}
+
+fn format_name(format: cli::CrawlFormat) -> String {
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// How each site is crawled; `accept` are the configuration file's [[accept-from]] rules.
+fn crawl_config(args: &CrawlArgs, mut accept: Vec<StatusRule>) -> anyhow::Result<CrawlConfig> {
+    let interval = Duration::try_from_secs_f64(args.interval)
+        .ok()
+        .with_context(|| {
+            format!(
+                "invalid --interval '{}': expected seconds, 0 or more",
+                args.interval
+            )
+        })?;
+    if !args.accept.is_empty() {
+        accept.push(StatusRule {
+            hosts: None,
+            statuses: args.accept.clone(),
+        });
+    }
+    let cache = match &args.cache {
+        None => None,
+        Some(path) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Some(Arc::new(Cache::load(path, args.max_cache_age, now)?))
+        }
+    };
+    Ok(CrawlConfig {
+        scope: args.scope,
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        max_depth: args.max_depth,
+        max_pages: (args.max_pages > 0).then_some(args.max_pages),
+        max_url_length: args.max_url_length,
+        max_path_segments: args.max_path_segments,
+        max_repeats: args.max_repeats,
+        max_query_variants: args.max_query_variants,
+        max_memory_mib: (args.max_memory > 0).then_some(args.max_memory),
+        concurrency: usize::from(args.concurrency),
+        per_host: usize::from(args.per_host),
+        interval,
+        robots: !args.ignore_robots,
+        sitemaps: !args.no_sitemap,
+        check_external: args.check_external,
+        retries: args.retries,
+        max_links_per_page: (args.max_links_per_page > 0).then_some(args.max_links_per_page),
+        cache,
+        accept,
+    })
+}
+
+/// `merge DIR...`.
+pub(crate) struct MergeJob {
+    pub(crate) dirs: Vec<PathBuf>,
+    pub(crate) format: PortfolioFormat,
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Many sites: `crawl --sites FILE --output-dir DIR`.
+pub(crate) struct PortfolioJob {
+    /// The sites of this run's shard, in list order.
+    pub(crate) sites: Vec<SiteEntry>,
+    /// How many the list has.
+    pub(crate) listed: usize,
+    pub(crate) shard: Option<Shard>,
+    pub(crate) config: CrawlConfig,
+    pub(crate) fetch: FetchConfig,
+    pub(crate) reports: Reports,
+    /// The portfolio's format.
+    pub(crate) summary: PortfolioFormat,
+    /// Where the portfolio goes; standard output when `None`.
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) in_flight: usize,
+}
+
+fn portfolio_job(args: &CrawlArgs, list: &str, file: ConfigFile) -> anyhow::Result<PortfolioJob> {
+    let gate_flags = args.fail_on.is_some() || args.min_score.is_some() || args.baseline.is_some();
+    if gate_flags || !file.ignore.is_empty() {
+        bail!("--sites has no gate yet: drop --fail-on, --min-score, --baseline and [[ignore]] rules (each site's report still lists its findings)");
+    }
+    check_full(args)?;
+    let text = if list == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .context("cannot read the sites list from standard input")?
+    } else {
+        std::fs::read_to_string(list)
+            .with_context(|| format!("cannot read the sites list '{list}'"))?
+    };
+    let all = read_sites(&text).map_err(|e| anyhow::anyhow!("the sites list '{list}': {e}"))?;
+    let shard = match (args.shard, args.shard_from_env) {
+        (Some(shard), _) => Some(shard),
+        (None, Some(count)) => Some(shard_from_env(count)?),
+        (None, None) => None,
+    };
+    let listed = all.len();
+    let sites: Vec<SiteEntry> = all
+        .into_iter()
+        .filter(|s| shard.is_none_or(|shard| shard.has(&s.origin)))
+        .collect();
+    let dir = args
+        .output_dir
+        .clone()
+        .context("--sites needs --output-dir")?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the output directory '{}'", dir.display()))?;
+    let hosts: Vec<String> = sites.iter().filter_map(|s| origin_host(&s.url)).collect();
+    let mut fetch = fetch_config(&args.fetch, &hosts)?;
+    fetch.headers.extend(file.headers);
+    let (summary, extension) = match args.format {
+        cli::CrawlFormat::Json => (PortfolioFormat::Json, "json"),
+        cli::CrawlFormat::Html => (PortfolioFormat::Html, "html"),
+        cli::CrawlFormat::Markdown => (PortfolioFormat::Markdown, "md"),
+        cli::CrawlFormat::Ndjson => (PortfolioFormat::Markdown, "ndjson"),
+        cli::CrawlFormat::Csv | cli::CrawlFormat::FindingsCsv => (PortfolioFormat::Markdown, "csv"),
+        cli::CrawlFormat::Junit => (PortfolioFormat::Markdown, "xml"),
+        cli::CrawlFormat::Sarif => (PortfolioFormat::Markdown, "sarif"),
+        cli::CrawlFormat::Github => (PortfolioFormat::Markdown, "txt"),
+    };
+    Ok(PortfolioJob {
+        sites,
+        listed,
+        shard,
+        config: crawl_config(args, file.accept)?,
+        fetch,
+        reports: Reports {
+            dir,
+            format: crawl_format(args.format, args.full, Severity::Error),
+            extension,
+        },
+        summary,
+        output: args.output.clone(),
+        in_flight: usize::from(args.max_sites_in_flight),
+    })
+}
+
+/// The shard of `count` whose index the orchestrator set: JOB_COMPLETION_INDEX (Kubernetes
+/// Indexed Jobs), else HREF_COUNTER_SHARD (a Swarm service's template).
+fn shard_from_env(count: u32) -> anyhow::Result<Shard> {
+    let (var, raw) = ["JOB_COMPLETION_INDEX", "HREF_COUNTER_SHARD"]
+        .into_iter()
+        .find_map(|var| std::env::var(var).ok().map(|v| (var, v)))
+        .context("--shard-from-env: neither JOB_COMPLETION_INDEX nor HREF_COUNTER_SHARD is set")?;
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(|index| Shard::new(index, count))
+        .with_context(|| {
+            format!(
+                "--shard-from-env {count}: {var}='{raw}' is not a shard index from 0 to {}",
+                count.saturating_sub(1)
+            )
+        })
 }
 
 /// `host:port` of a URL: what `--header`, `--user` and `--cookie` are sent to (one origin,
@@ -473,7 +607,7 @@ mod tests {
             args.push("http://x/");
             match job(&Cli::try_parse_from(args).unwrap(), ConfigFile::default()).unwrap() {
                 Job::Crawl(crawl) => crawl.config.max_links_per_page,
-                Job::Pages(_) => unreachable!("a crawl"),
+                Job::Pages(_) | Job::Portfolio(_) | Job::Merge(_) => unreachable!("a crawl"),
             }
         };
         assert_eq!(config(&[]), Some(crawl::DEFAULT_MAX_LINKS_PER_PAGE));

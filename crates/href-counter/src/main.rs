@@ -17,7 +17,8 @@ use anyhow::Context;
 use clap::Parser;
 use hrefs::crawl::{Cache, Ending};
 use hrefs::fetch::Fetcher;
-use hrefs::render::{self, sanitize, Meter};
+use hrefs::portfolio::{self, Portfolio};
+use hrefs::render::{self, sanitize, Meter, PortfolioFormat};
 use hrefs::sink::{self, CrawlSink};
 use hrefs::url::Site;
 
@@ -93,6 +94,11 @@ fn run() -> anyhow::Result<u8> {
         Job::Crawl(job) => {
             set_purge_delay(CRAWL_PURGE_DELAY);
             crawl(*job)
+        }
+        Job::Merge(job) => merge(job),
+        Job::Portfolio(job) => {
+            set_purge_delay(CRAWL_PURGE_DELAY);
+            portfolio(*job)
         }
     }
 }
@@ -215,6 +221,120 @@ fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     // python docs; the system takes all of it back at once.
     std::mem::forget(report);
     Ok(code)
+}
+
+fn portfolio(job: config::PortfolioJob) -> anyhow::Result<u8> {
+    let fetcher = Fetcher::new(job.fetch).context("cannot set up the http client")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (ctrl_c, stop) = stop::CtrlC::listen(&runtime, false);
+    let (stopping, stopped) = tokio::sync::watch::channel(false);
+    runtime.spawn(async move {
+        stop.await;
+        let _ = stopping.send(true);
+    });
+    let outcomes = runtime.block_on(portfolio::crawl_sites(
+        job.sites,
+        &job.config,
+        &fetcher,
+        &job.reports,
+        job.in_flight,
+        stopped,
+    ));
+    let portfolio = Portfolio::new(job.shard, outcomes);
+    for site in portfolio.sites.iter().filter(|s| s.failure.is_some()) {
+        let why = site.failure.as_deref().unwrap_or_default();
+        eprintln!(
+            "href-counter: {}",
+            sanitize(&format!("{}: not rated: {why}", site.seed))
+        );
+    }
+    // What `merge` reads: one file per shard, written whole or not at all.
+    let name = match job.shard {
+        Some(s) => format!("portfolio-{}-of-{}.json", s.index, s.count),
+        None => "portfolio.json".to_string(),
+    };
+    let path = job.reports.dir.join(&name);
+    let temp = job
+        .reports
+        .dir
+        .join(format!(".{name}.{}.tmp", std::process::id()));
+    let file = File::create(&temp).with_context(|| format!("cannot write '{}'", temp.display()))?;
+    render::write_portfolio(&portfolio, PortfolioFormat::Json, BufWriter::new(file))
+        .and_then(|()| std::fs::rename(&temp, &path))
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    let out: Box<dyn Write> = match &job.output {
+        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| {
+            format!("cannot write the portfolio to '{}'", path.display())
+        })?)),
+        None => stdout()?,
+    };
+    render::write_portfolio(&portfolio, job.summary, out).context("cannot write the portfolio")?;
+    eprintln!(
+        "href-counter: {} of {} listed sites crawled into {}",
+        portfolio.sites.len(),
+        job.listed,
+        sanitize(&job.reports.dir.display().to_string())
+    );
+    Ok(if ctrl_c.pressed() {
+        EXIT_INTERRUPTED
+    } else if portfolio.sites.iter().any(|s| s.failure.is_some()) {
+        EXIT_CRAWL_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn merge(job: config::MergeJob) -> anyhow::Result<u8> {
+    let mut parts = Vec::new();
+    for dir in &job.dirs {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read the directory '{}'", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("portfolio") && n.ends_with(".json"))
+            })
+            .collect();
+        files.sort();
+        anyhow::ensure!(
+            !files.is_empty(),
+            "no portfolio.json or portfolio-I-of-N.json in '{}': is it a crawl --sites --output-dir?",
+            dir.display()
+        );
+        for file in files {
+            let text = std::fs::read(&file)
+                .with_context(|| format!("cannot read '{}'", file.display()))?;
+            let mut part: Portfolio = serde_json::from_slice(&text).with_context(|| {
+                format!(
+                    "'{}' is not a portfolio written by crawl --sites",
+                    file.display()
+                )
+            })?;
+            // Reports are named relative to their shard's directory; with several
+            // directories, relative to the first's parent as given.
+            if job.dirs.len() > 1 {
+                for site in &mut part.sites {
+                    if let Some(report) = &mut site.report {
+                        *report = dir.join(&*report).display().to_string();
+                    }
+                }
+            }
+            parts.push(part);
+        }
+    }
+    let merged = Portfolio::merge(parts).map_err(|e| anyhow::anyhow!("cannot merge: {e}"))?;
+    let out: Box<dyn Write> = match &job.output {
+        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| {
+            format!("cannot write the portfolio to '{}'", path.display())
+        })?)),
+        None => stdout()?,
+    };
+    render::write_portfolio(&merged, job.format, out).context("cannot write the portfolio")?;
+    Ok(EXIT_OK)
 }
 
 /// Standard output for a report of possibly many MB. Rust's `Stdout` looks for line ends in

@@ -35,6 +35,7 @@ pub mod gate;
 mod intern;
 mod links;
 pub mod page;
+pub mod portfolio;
 pub mod rating;
 pub mod render;
 pub mod report;

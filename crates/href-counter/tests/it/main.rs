@@ -45,5 +45,7 @@ mod crawl_requests;
 mod crawl_blocked;
 // The cache of external checks: successes skipped next time, failures always rechecked.
 mod crawl_cache;
+// Many sites: crawl --sites, shards, merge.
+mod crawl_sites;
 // How a crawl ends from outside, and how fast: its reader gone, Ctrl-C once and twice.
 mod crawl_stop;

@@ -14,6 +14,7 @@ mod json;
 mod junit;
 mod markdown;
 mod ndjson;
+mod portfolio;
 mod progress;
 mod sarif;
 mod text;
@@ -25,6 +26,7 @@ use crate::sink::{CrawlSink, PageSink};
 
 pub use closing::{accepted, closing_line, gate_lines};
 pub use escape::{csv_field, sanitize};
+pub use portfolio::{write_portfolio, PortfolioFormat};
 pub use progress::Meter;
 
 /// How page results are written.
