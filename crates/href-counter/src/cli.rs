@@ -200,13 +200,17 @@ the configuration file do not. The configuration file (./href-counter.toml or --
 options by their long names (max-depth = 3, fail-on = \"error\"); the command line overrides
 it. Standard error names what tripped the gate.
 
-Exit codes: 0 the crawl completed (and the gate passed); 1 the gate failed: a finding reached
---fail-on, or the rating is under --min-score; 2 usage or configuration error; 3 the crawl stopped at
---max-memory: the report covers what was crawled; 4 the crawl failed: the start page could
-not be crawled (unreadable, not HTML, disallowed by robots.txt, excluded), nothing is rated;
-130 interrupted (Ctrl-C): the report covers what was
-crawled, and a second Ctrl-C quits at once without it. A reader of standard output that goes
-away (| head) ends the crawl at once, exit 0.";
+Many sites: --sites FILE --output-dir DIR crawls a list of start URLs, several at once, each
+report written to DIR and the portfolio (worst rated first) printed; --shard I/N or
+--shard-from-env N takes a part of the list; href-counter merge DIR... joins the parts.
+
+Exit codes: 0 the crawl completed (and the gate passed); 1 the gate failed: a finding
+reached --fail-on, or the rating is under --min-score; 2 usage or configuration error; 3 the
+crawl stopped at --max-memory: the report covers what was crawled; 4 the crawl failed: the
+start page could not be crawled (unreadable, not HTML, disallowed by robots.txt, excluded),
+nothing is rated (with --sites: some site was not rated); 130 interrupted (Ctrl-C): the
+report covers what was crawled, and a second Ctrl-C quits at once without it. A reader of
+standard output that goes away (| head) ends the crawl at once, exit 0.";
 
 /// `href-counter crawl`. An option given twice takes its last value: the configuration
 /// file's come first, and the command line's override them.
