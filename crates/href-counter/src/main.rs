@@ -128,14 +128,7 @@ fn pages(job: config::Pages) -> anyhow::Result<u8> {
 
 fn crawl(job: config::Crawl) -> anyhow::Result<u8> {
     let fetcher = Fetcher::new(job.fetch).context("cannot set up the http client")?;
-    let out: Box<dyn Write> = match &job.output {
-        Some(path) => {
-            Box::new(BufWriter::new(File::create(path).with_context(|| {
-                format!("cannot write the report to '{}'", path.display())
-            })?))
-        }
-        None => stdout()?,
-    };
+    let out = output(job.output.as_deref(), "the report")?;
     // Pages are parsed on every core: a crawl is CPU-bound once the server answers fast.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -265,12 +258,7 @@ fn portfolio(job: config::PortfolioJob) -> anyhow::Result<u8> {
     render::write_portfolio(&portfolio, PortfolioFormat::Json, BufWriter::new(file))
         .and_then(|()| std::fs::rename(&temp, &path))
         .with_context(|| format!("cannot write '{}'", path.display()))?;
-    let out: Box<dyn Write> = match &job.output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| {
-            format!("cannot write the portfolio to '{}'", path.display())
-        })?)),
-        None => stdout()?,
-    };
+    let out = output(job.output.as_deref(), "the portfolio")?;
     render::write_portfolio(&portfolio, job.summary, out).context("cannot write the portfolio")?;
     eprintln!(
         "href-counter: {} of {} listed sites crawled into {}",
@@ -327,14 +315,19 @@ fn merge(job: config::MergeJob) -> anyhow::Result<u8> {
         }
     }
     let merged = Portfolio::merge(parts).map_err(|e| anyhow::anyhow!("cannot merge: {e}"))?;
-    let out: Box<dyn Write> = match &job.output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| {
-            format!("cannot write the portfolio to '{}'", path.display())
-        })?)),
-        None => stdout()?,
-    };
+    let out = output(job.output.as_deref(), "the portfolio")?;
     render::write_portfolio(&merged, job.format, out).context("cannot write the portfolio")?;
     Ok(EXIT_OK)
+}
+
+/// Where `what` goes: the file given (`-o`), else standard output.
+fn output(path: Option<&std::path::Path>, what: &str) -> anyhow::Result<Box<dyn Write>> {
+    match path {
+        Some(path) => Ok(Box::new(BufWriter::new(File::create(path).with_context(
+            || format!("cannot write {what} to '{}'", path.display()),
+        )?))),
+        None => stdout(),
+    }
 }
 
 /// Standard output for a report of possibly many MB. Rust's `Stdout` looks for line ends in
